@@ -1,0 +1,2 @@
+// Public API of @zot-ts/authz-cel: what is not exported here is internal.
+export {};

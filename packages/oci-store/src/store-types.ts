@@ -1,0 +1,169 @@
+// The role interfaces of the store, as consumed by oci-api, the registry, GC and later sync/search.
+// Implementations live beside this file; callers depend only on these shapes.
+import type { Readable } from 'node:stream';
+
+/** `<algorithm>:<hex>`, validated (see digest.ts). */
+export type Digest = string;
+
+export interface Descriptor {
+  mediaType: string;
+  digest: Digest;
+  size: number;
+  annotations?: Record<string, string>;
+  artifactType?: string;
+  platform?: { architecture: string; os: string; variant?: string; 'os.version'?: string; 'os.features'?: string[] };
+  urls?: string[];
+  data?: string;
+}
+
+export interface BlobInfo {
+  digest: Digest;
+  size: number;
+}
+
+/** An inclusive byte range, as HTTP Range uses: bytes start..end. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+export interface BlobStore {
+  /** Size of the blob in this repository, or throws BLOB_UNKNOWN. */
+  stat(digest: Digest): Promise<BlobInfo>;
+  /** Streams the blob (or one range of it), read in 1 MiB chunks; throws BLOB_UNKNOWN. */
+  read(digest: Digest, range?: ByteRange): Promise<Readable>;
+  /** Deletes the blob from this repository; throws BLOB_UNKNOWN, or BLOB_IN_USE while a manifest references it. */
+  delete(digest: Digest): Promise<void>;
+  /** Makes a blob of another repository available here, in O(1) (hard link or shared reference). Returns false when the source has no such blob. */
+  mount(digest: Digest, fromRepository: string): Promise<boolean>;
+  /** The media type of the blob as recorded by a manifest referencing it, when known. */
+  mediaTypeOf?(digest: Digest): Promise<string | undefined>;
+}
+
+export interface UploadStatus {
+  uploadSessionId: string;
+  /** Bytes received so far; the next chunk must start at this offset. */
+  offset: number;
+  startedAt: Date;
+}
+
+export interface UploadStore {
+  start(): Promise<UploadStatus>;
+  /**
+   * Appends a chunk. `offset` (when the client sent Content-Range) must equal the current size, else RANGE_INVALID.
+   * `expectedLength` (Content-Length) is checked against the bytes actually received: SIZE_INVALID.
+   * The body is streamed to disk while hashing; never buffered whole.
+   */
+  append(
+    uploadSessionId: string,
+    body: AsyncIterable<Uint8Array> | Readable,
+    options?: { offset?: number; expectedLength?: number; signal?: AbortSignal },
+  ): Promise<UploadStatus>;
+  status(uploadSessionId: string): Promise<UploadStatus>;
+  /** Checks the digest of everything received and moves the blob into place (dedupe applies). DIGEST_INVALID on mismatch. */
+  finish(uploadSessionId: string, digest: Digest): Promise<BlobInfo>;
+  cancel(uploadSessionId: string): Promise<void>;
+  /** One-shot upload of a whole blob (POST ?digest= monolithic, or blob writes by libraries). */
+  putBlob(body: AsyncIterable<Uint8Array> | Readable, digest: Digest, options?: { expectedLength?: number; signal?: AbortSignal }): Promise<BlobInfo>;
+}
+
+export interface StoredManifest {
+  digest: Digest;
+  mediaType: string;
+  /** The exact bytes that were pushed (digests are over these bytes). Manifests are small (<= 4 MiB). */
+  content: Uint8Array;
+  size: number;
+}
+
+export interface PutManifestResult {
+  digest: Digest;
+  /** Set when the manifest has a `subject` (the referrers API answers with OCI-Subject on push). */
+  subject?: Digest;
+  /** True when a tag moved from one manifest to another (the `update` action, for authorization). */
+  tagExisted: boolean;
+}
+
+export interface ManifestStore {
+  /** `reference` is a tag or a digest. Throws MANIFEST_UNKNOWN (or NAME_UNKNOWN when the repository does not exist). */
+  get(reference: string): Promise<StoredManifest>;
+  /** Like get without the content, cheap. */
+  stat(reference: string): Promise<Omit<StoredManifest, 'content'>>;
+  /**
+   * Validates (JSON, media type equals the body's `mediaType` when present, every referenced blob and child manifest exists)
+   * and stores the manifest; `reference` is a tag or the digest of the body. `tags` are extra tags to point at it (PUT ?tag=).
+   */
+  put(reference: string, mediaType: string, content: Uint8Array, options?: { tags?: string[] }): Promise<PutManifestResult>;
+  /** By tag: removes the tag only. By digest: removes the manifest and every tag pointing at it. */
+  delete(reference: string): Promise<void>;
+}
+
+export interface TagPage {
+  name: string;
+  tags: string[];
+  /** Present when more tags follow: pass as `last` for the next page. */
+  next?: string;
+}
+
+export interface TagStore {
+  /** Sorted lexically; `n` limits the count, `last` starts after that tag. NAME_UNKNOWN when the repository does not exist. */
+  list(options?: { n?: number; last?: string }): Promise<TagPage>;
+  /** Tags with their manifest descriptors, for UIs, zli and retention. */
+  entries(): Promise<Array<{ tag: string; descriptor: Descriptor }>>;
+}
+
+export interface ReferrersStore {
+  /** Descriptors of manifests whose `subject` is `digest` (artifactType from the manifest, or its config media type). */
+  list(subject: Digest, options?: { artifactType?: string }): Promise<Descriptor[]>;
+}
+
+export interface RepositoryStore {
+  readonly name: string;
+  readonly blobs: BlobStore;
+  readonly uploads: UploadStore;
+  readonly manifests: ManifestStore;
+  readonly tags: TagStore;
+  readonly referrers: ReferrersStore;
+  exists(): Promise<boolean>;
+}
+
+export interface CatalogPage {
+  repositories: string[];
+  next?: string;
+}
+
+export interface ScrubFinding {
+  repository: string;
+  kind: 'blob' | 'manifest' | 'index';
+  digest?: Digest;
+  problem: string;
+}
+
+export interface ScrubReport {
+  repositories: number;
+  manifestsChecked: number;
+  blobsChecked: number;
+  findings: ScrubFinding[];
+}
+
+/** Events the store emits. Observers (metrics, audit, sync, signature checks) subscribe; the store imports none of them. */
+export type StoreEvent =
+  | { type: 'blobWritten'; repository: string; digest: Digest; size: number; deduped: boolean }
+  | { type: 'blobDeleted'; repository: string; digest: Digest }
+  | { type: 'manifestPut'; repository: string; digest: Digest; mediaType: string; tag?: string; subject?: Digest; artifactType?: string }
+  | { type: 'manifestDeleted'; repository: string; digest: Digest }
+  | { type: 'tagDeleted'; repository: string; tag: string; digest: Digest }
+  | { type: 'uploadStarted'; repository: string; uploadSessionId: string }
+  | { type: 'uploadFinished'; repository: string; uploadSessionId: string; digest: Digest; size: number }
+  | { type: 'gcRun'; repository: string; durationMs: number; deleted: { blob: number; manifest: number; upload: number }; reclaimedBytes: number; error?: string };
+
+export type StoreObserver = (event: StoreEvent) => void;
+
+export interface Store {
+  /** Throws NAME_INVALID for a name outside the distribution-spec grammar (and any path traversal attempt). */
+  repository(name: string): RepositoryStore;
+  /** Sorted, paginated list of repositories that hold at least one manifest or blob. */
+  catalog(options?: { n?: number; last?: string }): Promise<CatalogPage>;
+  scrub(options?: { signal?: AbortSignal }): Promise<ScrubReport>;
+  /** Subscribes to store events; returns the unsubscribe function. */
+  subscribe(observer: StoreObserver): () => void;
+}
