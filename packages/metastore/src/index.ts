@@ -1,0 +1,2 @@
+// Public API of @zot-ts/metastore: what is not exported here is internal.
+export {};
