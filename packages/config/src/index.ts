@@ -1,2 +1,11 @@
 // Public API of @zot-ts/config: what is not exported here is internal.
-export {};
+export { defaultConfig } from './defaults.js';
+export { isDuration, parseDuration } from './duration.js';
+export type { ConfigErrorCode, ConfigIssue } from './errors.js';
+export { ConfigError } from './errors.js';
+export { loadConfig } from './load.js';
+export type { ParseOptions } from './parse.js';
+export { parseConfig } from './parse.js';
+export { ACTIONS } from './schema/access-control.js';
+export { configSchema } from './schema/root.js';
+export type * from './types/index.js';

@@ -1,5 +1,22 @@
-// `zot verify`: placeholder until its issue lands.
-export async function runVerify(_args: string[]): Promise<number> {
-  process.stderr.write('zot verify: not implemented yet\n');
-  return 1;
+// `zot verify <config>`: judges the file itself. Files it names (htpasswd, TLS certificates, credentials)
+// need not exist here; `serve` checks those. Exit 0 when valid, 1 with every problem, 2 on usage errors.
+import { ConfigError, loadConfig } from '@zot-ts/config';
+
+const usage = 'usage: zot verify <config.json|config.yaml>\n';
+
+export async function runVerify(args: string[]): Promise<number> {
+  const [path, ...extra] = args;
+  if (path === undefined || path === '--help' || path === '-h' || extra.length > 0) {
+    process.stderr.write(usage);
+    return path === '--help' || path === '-h' ? 0 : 2;
+  }
+  try {
+    await loadConfig(path);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 1;
+  }
+  process.stdout.write('config is valid\n');
+  return 0;
 }

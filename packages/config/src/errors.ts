@@ -1,0 +1,30 @@
+// ConfigError: every problem found in a config file, each with the path of the key it concerns.
+
+export interface ConfigIssue {
+  /** e.g. `http.accessControl.repositories["prod/**"].policies[0].actions[2]` */
+  path: string;
+  /** A plain sentence: `"wrtie" is not one of read, create, update, delete, detectManifestCollision` */
+  message: string;
+}
+
+export type ConfigErrorCode = 'CONFIG_UNREADABLE' | 'CONFIG_SYNTAX' | 'CONFIG_INVALID';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code: ConfigErrorCode;
+  readonly issues: ReadonlyArray<ConfigIssue>;
+  readonly sourceName: string | undefined;
+
+  constructor(code: ConfigErrorCode, issues: ReadonlyArray<ConfigIssue>, sourceName?: string) {
+    const heading =
+      sourceName === undefined ? 'invalid configuration' : `invalid configuration in ${sourceName}`;
+    super([`${heading}:`, ...issues.map(formatIssue)].join('\n'));
+    this.code = code;
+    this.issues = issues;
+    this.sourceName = sourceName;
+  }
+}
+
+export function formatIssue(issue: ConfigIssue): string {
+  return `${issue.path}: ${issue.message}`;
+}

@@ -1,0 +1,104 @@
+// `http.auth`: htpasswd, LDAP, bearer tokens (an external token service or trusted OIDC issuers),
+// OpenID Connect login, API keys and mTLS (zot AuthConfig and friends).
+
+import type { SchemaNode } from './builders.js';
+import { arrayOf, bool, driverBlock, int, mapOf, nonEmpty, object, str, strings } from './builders.js';
+
+const ldap = object(
+  'LDAP bind authentication.',
+  {
+    address: nonEmpty('LDAP server host.'),
+    port: int('LDAP server port.', { minimum: 0, maximum: 65535 }),
+    insecure: bool('Plain LDAP without TLS.'),
+    startTLS: bool('Upgrade with StartTLS instead of LDAPS.'),
+    skipVerify: bool('Do not verify the server certificate.'),
+    subtreeSearch: bool('Search the whole subtree under baseDN.'),
+    baseDN: nonEmpty('Base DN for user searches.'),
+    userAttribute: str('Attribute holding the user name (e.g. uid).'),
+    userGroupAttribute: str('Attribute holding group membership (e.g. memberOf).'),
+    userFilter: str('Extra LDAP filter applied to user searches.'),
+    credentialsFile: str('File holding {bindDN, bindPassword}.'),
+    bindDN: str('Bind DN (prefer credentialsFile).'),
+    bindPassword: str('Bind password (prefer credentialsFile).'),
+    caCert: str('CA certificate for the LDAP server.'),
+  },
+  { required: ['address', 'baseDN', 'userAttribute'] },
+);
+
+const bearerOidc = object(
+  'A trusted OIDC issuer whose ID tokens are accepted as bearer tokens (workload identity).',
+  {
+    issuer: nonEmpty('Issuer URL; its discovery document and keys are fetched from it.'),
+    audiences: strings('Accepted audiences (aud claim); at least one.', { minItems: 1 }),
+    claimMapping: object('How token claims become an identity.', {
+      variables: arrayOf(
+        'Named CEL expressions evaluated over the claims, usable in later expressions.',
+        object(
+          'One variable.',
+          { name: nonEmpty('Variable name.'), expression: nonEmpty('CEL expression.') },
+          { required: ['name', 'expression'] },
+        ),
+      ),
+      validations: arrayOf('CEL expressions that must all be true for the token to be accepted.', {
+        $ref: '#/$defs/condition',
+      }),
+      username: nonEmpty('CEL expression giving the user name.'),
+      groups: nonEmpty('CEL expression giving the list of groups.'),
+    }),
+  },
+  { required: ['issuer', 'audiences'] },
+);
+
+const bearer = object('Bearer token authentication.', {
+  realm: str('Token service URL sent in WWW-Authenticate.'),
+  service: str('Service name sent in WWW-Authenticate.'),
+  cert: str('Certificate whose key signs the token service tokens.'),
+  oidc: arrayOf('Trusted OIDC issuers for workload identity.', bearerOidc),
+});
+
+const openidProvider = object('One OpenID Connect (or GitHub OAuth2) provider.', {
+  name: str('Display name shown on the login page.'),
+  clientid: str('OAuth2 client id.'),
+  clientsecret: str('OAuth2 client secret (prefer credentialsFile).'),
+  credentialsFile: str('File holding {clientid, clientsecret}.'),
+  keypath: str('Key used to sign the state cookie.'),
+  issuer: str('Issuer URL (not needed for github).'),
+  scopes: strings('Scopes requested (openid, profile, email, groups, ...).'),
+  claimMapping: object('Which ID-token claims give the user name and groups.', {
+    username: nonEmpty('Claim holding the user name (default: email).'),
+    groups: nonEmpty('Claim holding the groups (default: groups).'),
+  }),
+});
+
+const mtls = object('Identity from client certificates (needs http.tls.cacert).', {
+  identityAttributes: strings(
+    'Certificate attributes tried in order: CommonName, Subject, Email, URI, DNSName.',
+  ),
+  uriSanPattern: str('Regular expression with one capture group applied to URI SANs.'),
+  uriSanIndex: int('Which URI SAN to use.', { minimum: 0 }),
+  dnsSanIndex: int('Which DNS SAN to use.', { minimum: 0 }),
+  emailSanIndex: int('Which email SAN to use.', { minimum: 0 }),
+});
+
+export const authSchema: SchemaNode = object('Authentication methods; any number can be on at once.', {
+  failDelay: int('Seconds to wait before answering a failed login.', { minimum: 0, default: 0 }),
+  htpasswd: object('htpasswd (bcrypt) users.', { path: nonEmpty('htpasswd file.') }, { required: ['path'] }),
+  ldap,
+  bearer,
+  openid: object(
+    'OpenID Connect login for the UI and zli.',
+    {
+      providers: mapOf(
+        'Providers keyed by name (oidc, google, gitlab, github, or your own).',
+        openidProvider,
+      ),
+      callbackAllowOrigins: strings('Origins allowed as the post-login redirect target.'),
+    },
+    { required: ['providers'] },
+  ),
+  apikey: bool('Allow API keys (zot turns this on whenever openid is configured).'),
+  mtls,
+  sessionKeysFile: str('File holding {hashKey, encryptKey} for session cookies.'),
+  sessionDriver: driverBlock('Where sessions are kept.', ['local', 'redis']),
+  secureSession: bool('Mark session cookies Secure.'),
+});

@@ -1,0 +1,32 @@
+// `http.accessControl` (zot pkg/api/config: AccessControlConfig), with CEL conditions on policies.
+import type { ConditionConfig } from './auth.js';
+
+export type Action = 'read' | 'create' | 'update' | 'delete' | 'detectManifestCollision';
+
+export interface PolicyConfig {
+  users: string[];
+  groups: string[];
+  actions: Action[];
+  /** CEL conditions, all of which must hold; compiled by the registry, not here. */
+  conditions: ConditionConfig[];
+}
+
+export interface RepositoryPolicyConfig {
+  policies: PolicyConfig[];
+  /** Actions for any authenticated user not matched by a policy. */
+  defaultPolicy: Action[];
+  /** Actions for unauthenticated requests. */
+  anonymousPolicy: Action[];
+}
+
+export interface GroupConfig {
+  users: string[];
+}
+
+export interface AccessControlConfig {
+  groups: Record<string, GroupConfig>;
+  /** Keys are doublestar globs of repository names ("**", "prod/**"). */
+  repositories: Record<string, RepositoryPolicyConfig>;
+  adminPolicy?: PolicyConfig;
+  metrics?: { users: string[] };
+}

@@ -1,0 +1,104 @@
+// `extensions` (zot pkg/extensions/config, sync and events sub-packages).
+
+export interface SyncTagsConfig {
+  regex?: string;
+  excludeRegex?: string;
+  semver?: boolean;
+}
+
+export interface SyncContentConfig {
+  /** Doublestar glob of upstream repository names. */
+  prefix: string;
+  tags?: SyncTagsConfig;
+  destination?: string;
+  stripPrefix?: boolean;
+}
+
+export interface SyncRegistryConfig {
+  urls: string[];
+  pollInterval?: string;
+  content?: SyncContentConfig[];
+  tlsVerify: boolean;
+  onDemand: boolean;
+  certDir?: string;
+  maxRetries?: number;
+  retryDelay?: string;
+  maxRetryDelay?: string;
+  onlySigned?: boolean;
+  syncLegacyCosignTags?: boolean;
+  credentialHelper?: string;
+  oauth2CredentialHelper?: Record<string, unknown>;
+  preserveDigest?: boolean;
+  syncTimeout?: string;
+}
+
+export interface SyncConfig {
+  enable: boolean;
+  credentialsFile?: string;
+  downloadDir?: string;
+  enableStreaming?: boolean;
+  registries: SyncRegistryConfig[];
+}
+
+export interface SearchConfig {
+  enable: boolean;
+  cve?: { updateInterval?: string; trivy?: { dbRepository?: string; javaDBRepository?: string } };
+}
+
+export interface MetricsConfig {
+  enable: boolean;
+  prometheus: { path: string };
+}
+
+export interface ScrubConfig {
+  enable: boolean;
+  interval: string;
+}
+
+export interface LintConfig {
+  enable: boolean;
+  mandatoryAnnotations?: string[];
+}
+
+export interface TrustConfig {
+  enable: boolean;
+  cosign: boolean;
+  notation: boolean;
+}
+
+export interface EventSinkConfig {
+  type: 'http' | 'nats';
+  address: string;
+  channel?: string;
+  timeout?: string;
+  proxy?: string;
+  headers?: Record<string, string>;
+  username?: string;
+  password?: string;
+  file?: string;
+  token?: string;
+  caCertFile?: string;
+  certFile?: string;
+  keyFile?: string;
+}
+
+export interface EventsConfig {
+  enable: boolean;
+  sinks: EventSinkConfig[];
+  source?: string;
+  typePrefix?: string;
+}
+
+export interface ExtensionsConfig {
+  sync?: SyncConfig;
+  search?: SearchConfig;
+  ui?: { enable: boolean };
+  metrics?: MetricsConfig;
+  scrub?: ScrubConfig;
+  lint?: LintConfig;
+  trust?: TrustConfig;
+  events?: EventsConfig;
+  /** Accepted for old configs; zot ignores both with a warning. */
+  mgmt?: { enable?: boolean };
+  apikey?: { enable?: boolean };
+}
