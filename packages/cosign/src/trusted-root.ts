@@ -1,0 +1,45 @@
+// Trust material for @sigstore/verify, built offline. Keys: an empty trusted root plus one public key,
+// so only that key can vouch (STACK.md: thresholds for tlog, ctlog and timestamps at 0). Keyless: a
+// configured sigstore trusted root (trusted_root.json, as `cosign trusted-root create` writes it).
+
+import type { KeyObject } from 'node:crypto';
+import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { type TrustMaterial, toTrustMaterial } from '@sigstore/verify';
+
+export type TrustedRootErrorCode = 'INVALID_TRUSTED_ROOT';
+
+export class TrustedRootError extends Error {
+  readonly code: TrustedRootErrorCode = 'INVALID_TRUSTED_ROOT';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TrustedRootError';
+  }
+}
+
+const TRUSTED_ROOT_MEDIA_TYPE = 'application/vnd.dev.sigstore.trustedroot+json;version=0.1';
+
+const EMPTY_ROOT: TrustedRoot = TrustedRoot.fromJSON({
+  mediaType: TRUSTED_ROOT_MEDIA_TYPE,
+  tlogs: [],
+  certificateAuthorities: [],
+  ctlogs: [],
+  timestampAuthorities: [],
+});
+
+/** Trust material in which `key` is the only trusted signer, valid at any time. */
+export function keyTrustMaterial(key: KeyObject): TrustMaterial {
+  return toTrustMaterial(EMPTY_ROOT, () => ({ publicKey: key, validFor: () => true }));
+}
+
+/** Parses a trusted_root.json document (object or text); throws TrustedRootError when it is not one. */
+export function loadTrustedRoot(input: unknown): TrustMaterial {
+  let json: unknown = input;
+  try {
+    if (typeof input === 'string') json = JSON.parse(input);
+    const root = TrustedRoot.fromJSON(json);
+    if (root.certificateAuthorities.length === 0) throw new Error('it lists no certificate authorities');
+    return toTrustMaterial(root);
+  } catch (error) {
+    throw new TrustedRootError(`invalid trusted root: ${(error as Error).message}`, { cause: error });
+  }
+}
