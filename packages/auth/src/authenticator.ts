@@ -1,0 +1,157 @@
+// Who is calling, decided as zot's authn.go decides it:
+//  1. a verified client certificate (mTLS) names the user;
+//  2. an Authorization header: more than one is refused; `Bearer` goes to the token verifier;
+//     `Basic` tries API keys (`zak_...` passwords; a SHA-256 lookup, cheap) and the htpasswd file;
+//  3. without credentials, the `session` cookie (for the UI);
+//  4. otherwise anonymous: whether that is enough is the authorization layer's decision.
+// Wrong, expired or revoked credentials are `rejected`, after `failDelaySeconds` of an async sleep
+// that holds only that request.
+import type { UserStore } from '@zot-ts/metastore';
+import type { ApiKeyService } from './api-keys.js';
+import { looksLikeApiKey } from './api-keys.js';
+import { parseAuthorization } from './authorization-header.js';
+import type { BearerVerifier } from './bearer.js';
+import { groupsOf, type StaticGroups } from './groups.js';
+import type { Htpasswd } from './htpasswd.js';
+import type { MtlsIdentityResolver } from './mtls.js';
+import type { SessionService } from './sessions.js';
+import type { AuthResult, ChallengeRequest, Identity, RequestInfo } from './types.js';
+
+export interface AuthenticatorOptions {
+  /** `http.realm`, for the Basic challenge; zot's default is "Authorization Required". */
+  realm?: string;
+  htpasswd?: Htpasswd;
+  apiKeys?: ApiKeyService;
+  sessions?: SessionService;
+  bearer?: BearerVerifier;
+  mtls?: MtlsIdentityResolver;
+  /** `http.accessControl.groups`. */
+  groups?: StaticGroups;
+  /** When given, logins record the user and its groups (zot's SetUserGroups), at most once a minute. */
+  users?: UserStore;
+  /** `http.auth.failDelay`, seconds. */
+  failDelaySeconds?: number;
+  sleep?: (milliseconds: number) => Promise<void>;
+}
+
+export interface Authenticator {
+  authenticate(request: RequestInfo): Promise<AuthResult>;
+  challenge(request: ChallengeRequest): string[];
+  /** Set-Cookie values to add to the response: a new UI session after a basic login, or clearing a dead one. */
+  sessionCookies(request: RequestInfo, result: AuthResult): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+const RECORD_LOGIN_INTERVAL_MS = 60_000;
+const defaultSleep = (milliseconds: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
+
+export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
+  const sleep = options.sleep ?? defaultSleep;
+  const failDelayMs = Math.max(0, (options.failDelaySeconds ?? 0) * 1000);
+  const realm = options.realm || 'Authorization Required';
+  const lastRecorded = new Map<string, number>();
+
+  const reject = async (reason: string): Promise<AuthResult> => {
+    if (failDelayMs > 0) await sleep(failDelayMs);
+    return { kind: 'rejected', reason };
+  };
+
+  const accept = async (username: string, method: Identity['method'], extra: Partial<Identity> = {}) => {
+    const stored =
+      method === 'apikey' && options.users ? ((await options.users.get(username))?.groups ?? []) : [];
+    const identity: Identity = {
+      username,
+      groups: groupsOf(username, options.groups, stored),
+      method,
+      ...extra,
+    };
+    if (options.users && method === 'basic') {
+      const last = lastRecorded.get(username) ?? 0;
+      if (Date.now() - last >= RECORD_LOGIN_INTERVAL_MS) {
+        lastRecorded.set(username, Date.now());
+        await options.users.upsert(username, { groups: identity.groups });
+        await options.users.recordLogin(username, new Date());
+      }
+    }
+    return { kind: 'identity', identity } as const;
+  };
+
+  const basic = async (username: string, password: string): Promise<AuthResult> => {
+    let reason = 'wrong username or password';
+    if (options.apiKeys && looksLikeApiKey(password)) {
+      const check = await options.apiKeys.check(username, password);
+      if (check.ok) {
+        const scopes = check.key.credentialScopes;
+        return accept(username, 'apikey', scopes ? { credentialScopes: scopes } : {});
+      }
+      reason = check.reason;
+    }
+    if (options.htpasswd) {
+      const result = await options.htpasswd.verify(username, password);
+      if (result === 'match') return accept(username, 'basic');
+      if (result === 'busy') reason = 'too many pending attempts for this user';
+    }
+    return reject(reason);
+  };
+
+  return {
+    async authenticate(request) {
+      const authorization = parseAuthorization(request.headers);
+      if (authorization.kind === 'invalid') return reject(authorization.reason);
+
+      const certificate = request.tls.clientCertificate;
+      if (options.mtls && certificate?.authorized) {
+        const username = options.mtls(certificate);
+        if (username) return accept(username, 'mtls');
+      }
+
+      if (authorization.kind === 'basic') {
+        if (!options.htpasswd && !options.apiKeys) return reject('basic authentication is not enabled');
+        return basic(authorization.username, authorization.password);
+      }
+      if (authorization.kind === 'bearer') {
+        if (!options.bearer) return reject('bearer authentication is not enabled');
+        const check = options.bearer.verify(authorization.token);
+        return check.ok ? { kind: 'identity', identity: check.identity } : reject(check.reason);
+      }
+
+      if (options.sessions) {
+        const session = await options.sessions.lookup(request);
+        if (session.kind === 'valid') return { kind: 'identity', identity: session.identity };
+        // A dead session cookie is not an attack: the request goes on as anonymous (zot does the same).
+      }
+      if (options.mtls && certificate && !certificate.authorized)
+        return reject('client certificate not trusted');
+      if (options.mtls && certificate?.authorized) return reject('no identity in client certificate');
+      return { kind: 'anonymous' };
+    },
+
+    challenge(request) {
+      const challenges: string[] = [];
+      if (options.bearer) challenges.push(options.bearer.challenge(request));
+      if (options.htpasswd || options.apiKeys) challenges.push(`Basic realm=${JSON.stringify(realm)}`);
+      return challenges;
+    },
+
+    async sessionCookies(request, result) {
+      const sessions = options.sessions;
+      if (!sessions) return [];
+      if (
+        result.kind === 'identity' &&
+        result.identity.method === 'basic' &&
+        sessions.wantsSession(request)
+      ) {
+        return sessions.issue(result.identity, request);
+      }
+      if (result.kind !== 'identity' && /(?:^|;\s*)session=/.test(request.headers.get('cookie') ?? '')) {
+        return sessions.clearingCookies(request);
+      }
+      return [];
+    },
+
+    async close() {
+      await options.htpasswd?.close();
+    },
+  };
+}

@@ -1,0 +1,134 @@
+// Browser sessions: the `session` cookie (HttpOnly, SameSite=Lax, Secure over TLS or with
+// `secureSession`), valid 2 hours, naming a session record in the MetaStore so that logout
+// ends it on the server too. zot also sets a readable `user` cookie for its UI; so do we.
+//
+// As in zot's authn.go, a session is only looked at when the request carries the UI's header
+// `X-ZOT-API-CLIENT: zot-ui` (a custom header that a cross-site form cannot send), unless
+// `requireClientHeader` is false; and basic logins only open a session when that header is present.
+import { randomBytes } from 'node:crypto';
+import type { MetaStore } from '@zot-ts/metastore';
+import {
+  type CookieSealer,
+  createCookieSealer,
+  randomSessionKeys,
+  type SessionKeys,
+} from './session-keys.js';
+import type { Identity, RequestInfo } from './types.js';
+
+export const SESSION_COOKIE = 'session';
+export const USER_COOKIE = 'user';
+export const CLIENT_HEADER = 'x-zot-api-client';
+export const CLIENT_HEADER_VALUE = 'zot-ui';
+const DEFAULT_TTL_SECONDS = 2 * 60 * 60;
+
+export interface SessionServiceOptions {
+  metaStore: Pick<MetaStore, 'sessions'>;
+  /** From loadSessionKeysFile; random keys when absent. */
+  keys?: SessionKeys;
+  /** Forces the Secure attribute even without TLS (zot's `secureSession`, e.g. behind a TLS proxy). */
+  secureSession?: boolean;
+  ttlSeconds?: number;
+  requireClientHeader?: boolean;
+  now?: () => Date;
+}
+
+export type SessionLookup = { kind: 'none' } | { kind: 'valid'; identity: Identity } | { kind: 'invalid' };
+
+export interface SessionService {
+  wantsSession(request: RequestInfo): boolean;
+  lookup(request: RequestInfo): Promise<SessionLookup>;
+  /** Opens a session for `identity`; returns the Set-Cookie header values. */
+  issue(identity: Identity, request: { tls: { enabled: boolean } }): Promise<string[]>;
+  clearingCookies(request: { tls: { enabled: boolean } }): string[];
+  /** `POST /zot/auth/logout`: revokes the session named by the cookie and clears the cookies. */
+  logout(request: Request): Promise<Response>;
+}
+
+export function parseCookies(header: string | null): Map<string, string> {
+  const cookies = new Map<string, string>();
+  for (const part of (header ?? '').split(';')) {
+    const equals = part.indexOf('=');
+    if (equals <= 0) continue;
+    const name = part.slice(0, equals).trim();
+    if (!cookies.has(name)) cookies.set(name, part.slice(equals + 1).trim());
+  }
+  return cookies;
+}
+
+export function createSessionService(options: SessionServiceOptions): SessionService {
+  const sealer: CookieSealer = createCookieSealer(options.keys ?? randomSessionKeys());
+  const ttlSeconds = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
+  const now = options.now ?? (() => new Date());
+  const store = options.metaStore.sessions;
+
+  const attributes = (secure: boolean, maxAge: number, httpOnly: boolean): string =>
+    `Path=/; Max-Age=${maxAge}; SameSite=Lax${httpOnly ? '; HttpOnly' : ''}${secure ? '; Secure' : ''}`;
+  const isSecure = (tlsEnabled: boolean): boolean => options.secureSession === true || tlsEnabled;
+
+  const sessionIdOf = (cookieHeader: string | null): string | undefined | null => {
+    const value = parseCookies(cookieHeader).get(SESSION_COOKIE);
+    if (value === undefined) return undefined;
+    const payload = sealer.unseal(decodeURIComponent(value)) as { sid?: unknown; exp?: unknown } | undefined;
+    if (typeof payload?.sid !== 'string' || typeof payload.exp !== 'number') return null;
+    if (payload.exp * 1000 <= now().getTime()) return null;
+    return payload.sid;
+  };
+
+  const clearingCookies = (request: { tls: { enabled: boolean } }): string[] => {
+    const secure = isSecure(request.tls.enabled);
+    return [
+      `${SESSION_COOKIE}=; ${attributes(secure, 0, true)}; Expires=Thu, 01 Jan 1970 00:00:00 GMT`,
+      `${USER_COOKIE}=; ${attributes(secure, 0, false)}; Expires=Thu, 01 Jan 1970 00:00:00 GMT`,
+    ];
+  };
+
+  return {
+    wantsSession(request) {
+      return request.headers.get(CLIENT_HEADER) === CLIENT_HEADER_VALUE;
+    },
+
+    async lookup(request) {
+      if (options.requireClientHeader !== false && !this.wantsSession(request)) return { kind: 'none' };
+      const sessionId = sessionIdOf(request.headers.get('cookie'));
+      if (sessionId === undefined) return { kind: 'none' };
+      if (sessionId === null) return { kind: 'invalid' };
+      const record = await store.get(sessionId, now());
+      if (!record) return { kind: 'invalid' };
+      const identity: Identity = { username: record.username, groups: record.groups, method: 'session' };
+      if (record.claims) identity.claims = record.claims;
+      return { kind: 'valid', identity };
+    },
+
+    async issue(identity, request) {
+      const createdAt = now();
+      const expiresAt = new Date(createdAt.getTime() + ttlSeconds * 1000);
+      const sessionId = randomBytes(32).toString('base64url');
+      await store.create({
+        id: sessionId,
+        username: identity.username,
+        groups: identity.groups,
+        method: identity.method,
+        ...(identity.claims ? { claims: identity.claims } : {}),
+        createdAt,
+        expiresAt,
+      });
+      const sealed = sealer.seal({ sid: sessionId, exp: Math.floor(expiresAt.getTime() / 1000) });
+      const secure = isSecure(request.tls.enabled);
+      return [
+        `${SESSION_COOKIE}=${sealed}; ${attributes(secure, ttlSeconds, true)}`,
+        `${USER_COOKIE}=${encodeURIComponent(identity.username)}; ${attributes(secure, ttlSeconds, false)}`,
+      ];
+    },
+
+    clearingCookies,
+
+    async logout(request) {
+      const sessionId = sessionIdOf(request.headers.get('cookie'));
+      if (sessionId) await store.revoke(sessionId);
+      const headers = new Headers();
+      const tls = { enabled: new URL(request.url).protocol === 'https:' };
+      for (const cookie of clearingCookies({ tls })) headers.append('set-cookie', cookie);
+      return new Response(null, { status: 200, headers });
+    },
+  };
+}
