@@ -8,6 +8,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandRun
   verify: { summary: 'verify <config>     check a config file and print every problem', load: async () => (await import('./commands/verify.js')).runVerify },
   schema: { summary: 'schema              print the JSON Schema of the config file', load: async () => (await import('./commands/schema.js')).runSchema },
   scrub: { summary: 'scrub <config>      check every manifest and blob against its digest', load: async () => (await import('./commands/scrub.js')).runScrub },
+  policy: { summary: 'policy explain ...  show which access rule decides a request, and why', load: async () => (await import('./commands/policy.js')).runPolicy },
 };
 
 function usage(): string {

@@ -1,2 +1,23 @@
 // Public API of @zot-ts/authz-cel: what is not exported here is internal.
-export {};
+export { type Authorizer, compilePolicies } from './authorizer.js';
+export { PolicyCompileError, type PolicyErrorCode, type PolicyIssue } from './errors.js';
+export { formatExplanation } from './explain-format.js';
+export { compileGlob, type GlobMatcher, matchGlob } from './glob.js';
+export { createReloadableAuthorizer, type ReloadableAuthorizer } from './reloadable.js';
+export type {
+  AccessControlConfig,
+  AccessRequest,
+  AdminPolicy,
+  AuthorizerOptions,
+  ConditionTrace,
+  Decision,
+  EvaluationErrorInfo,
+  Explanation,
+  PolicyAction,
+  PolicyCondition,
+  RepositoryPolicy,
+  RepositoryPolicyGroup,
+  RequestIdentity,
+  RuleKind,
+  RuleTrace,
+} from './types.js';
