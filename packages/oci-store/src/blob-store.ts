@@ -1,0 +1,107 @@
+// Blobs of one repository: stat, ranged reads, delete (refused while referenced), cross-repository mount.
+import { createHash, randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { linkQuietly, placeBlob } from './blob-placement.js';
+import { parseDigest } from './digest.js';
+import { OciError } from './errors.js';
+import { layout } from './layout.js';
+import { assertRepositoryName } from './name.js';
+import { readIndex } from './oci-index.js';
+import { assertRangeWithin } from './range.js';
+import { loadSummary, referencedDigests } from './references.js';
+import { initRepository, type StoreContext } from './store-context.js';
+import type { BlobInfo, BlobStore, ByteRange, Digest } from './store-types.js';
+
+export function createBlobStore(context: StoreContext, repository: string): BlobStore {
+  const { driver, events } = context;
+
+  async function stat(digest: Digest): Promise<BlobInfo> {
+    const info = await driver.stat(layout.blobPath(repository, digest));
+    if (!info || info.isDirectory) throw new OciError('BLOB_UNKNOWN', { detail: { digest } });
+    return { digest, size: info.size };
+  }
+
+  async function read(digest: Digest, range?: ByteRange): Promise<Readable> {
+    const { size } = await stat(digest);
+    if (range) assertRangeWithin(range, size);
+    // a zero-byte blob has no valid inclusive range; read it whole
+    return driver.reader(
+      layout.blobPath(repository, digest),
+      range ?? (size === 0 ? undefined : { start: 0, end: size - 1 }),
+    );
+  }
+
+  async function remove(digest: Digest): Promise<void> {
+    const path = layout.blobPath(repository, digest);
+    await context.locks.withRepoLock(repository, async () => {
+      await stat(digest);
+      if ((await referencedDigests(context, repository)).has(digest)) {
+        throw new OciError('BLOB_IN_USE', { detail: { digest } });
+      }
+      await context.locks.withDigestLock(digest, () => driver.delete(path));
+      context.locator.remove(digest, path);
+    });
+    events.emit({ type: 'blobDeleted', repository, digest });
+  }
+
+  async function mount(digest: Digest, fromRepository: string): Promise<boolean> {
+    parseDigest(digest);
+    assertRepositoryName(fromRepository);
+    const source = context.repositoryOf(fromRepository);
+    const sourceInfo = await source.blobs.stat(digest).catch(() => undefined);
+    if (!sourceInfo) return false;
+    if (fromRepository === repository) return true;
+    await initRepository(context, repository);
+    const destination = layout.blobPath(repository, digest);
+    if (await driver.stat(destination)) return true;
+    if (source.context === context) {
+      const sourcePath = layout.blobPath(fromRepository, digest);
+      const linked = await context.locks.withDigestLock(digest, () =>
+        linkQuietly(context, sourcePath, destination),
+      );
+      if (linked || (await driver.stat(destination))) {
+        context.locator.add(digest, destination);
+        events.emit({ type: 'blobWritten', repository, digest, size: sourceInfo.size, deduped: true });
+        return true;
+      }
+    }
+    // another root (subPath on another disk) or no hard links: copy through an upload, verified by digest
+    const { algorithm, hex } = parseDigest(digest);
+    const uploadPath = layout.uploadPath(repository, `mount-${randomUUID()}`);
+    const writer = await driver.writer(uploadPath);
+    try {
+      const hash = createHash(algorithm);
+      for await (const chunk of await source.blobs.read(digest)) {
+        hash.update(chunk as Buffer);
+        await writer.write(chunk as Buffer);
+      }
+      if (hash.digest('hex') !== hex)
+        throw new OciError('BLOB_UNKNOWN', { detail: { digest, reason: 'source corrupt' } });
+      await writer.commit();
+    } catch (error) {
+      await writer.cancel();
+      throw error;
+    }
+    await placeBlob(context, repository, uploadPath, digest);
+    events.emit({ type: 'blobWritten', repository, digest, size: sourceInfo.size, deduped: false });
+    return true;
+  }
+
+  async function mediaTypeOf(digest: Digest): Promise<string | undefined> {
+    const index = await readIndex(driver, repository);
+    if (!index) return undefined;
+    for (const descriptor of index.manifests) {
+      if (descriptor.digest === digest) return descriptor.mediaType;
+    }
+    for (const descriptor of index.manifests) {
+      const summary = await loadSummary(context, repository, descriptor);
+      if (!summary) continue;
+      if (summary.config?.digest === digest) return summary.config.mediaType;
+      const layer = summary.layers.find((entry) => entry.digest === digest);
+      if (layer) return layer.mediaType;
+    }
+    return undefined;
+  }
+
+  return { stat, read, delete: remove, mount, mediaTypeOf };
+}

@@ -1,0 +1,199 @@
+// The local-disk driver: temp file + optional fsync + atomic rename, reads in 1 MiB chunks.
+import { randomBytes } from 'node:crypto';
+import { type FileHandle, link, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import {
+  assertRelativePath,
+  CHUNK_SIZE,
+  type DriverEntry,
+  DriverNotFoundError,
+  type DriverStat,
+  type DriverWriter,
+  type StorageDriver,
+} from './storage-driver.js';
+
+export interface LocalDriverOptions {
+  rootDirectory: string;
+  /** fsync file data and directory entries before a write is acknowledged (zot's `commit`). */
+  commit?: boolean;
+}
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null ? (error as { code?: string }).code : undefined;
+}
+
+async function syncDirectory(directory: string): Promise<void> {
+  const handle = await open(directory, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function writeFully(handle: FileHandle, chunk: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < chunk.byteLength) {
+    const { bytesWritten } = await handle.write(chunk, written, chunk.byteLength - written);
+    written += bytesWritten;
+  }
+}
+
+export function createLocalDriver(options: LocalDriverOptions): StorageDriver {
+  const root = options.rootDirectory;
+  const durable = options.commit ?? false;
+  const full = (path: string): string => {
+    if (path === '') return root;
+    assertRelativePath(path);
+    return join(root, path);
+  };
+
+  async function openWriter(path: string, append: boolean): Promise<DriverWriter> {
+    const filePath = full(path);
+    await mkdir(dirname(filePath), { recursive: true });
+    const handle = await open(filePath, append ? 'a' : 'w');
+    const initialSize = append ? (await handle.stat()).size : 0;
+    let size = initialSize;
+    let closed = false;
+    const close = async (): Promise<void> => {
+      if (!closed) {
+        closed = true;
+        await handle.close();
+      }
+    };
+    return {
+      get size() {
+        return size;
+      },
+      async write(chunk) {
+        await writeFully(handle, chunk);
+        size += chunk.byteLength;
+      },
+      async commit(destinationPath) {
+        if (durable) await handle.datasync();
+        await close();
+        if (destinationPath !== undefined) {
+          const destination = full(destinationPath);
+          await mkdir(dirname(destination), { recursive: true });
+          await rename(filePath, destination);
+          if (durable) await syncDirectory(dirname(destination));
+        }
+      },
+      async cancel() {
+        try {
+          if (append) await handle.truncate(initialSize);
+        } finally {
+          await close();
+          if (!append) await rm(filePath, { force: true });
+        }
+      },
+    };
+  }
+
+  async function* walkFrom(path: string): AsyncIterable<{ path: string; size: number }> {
+    for (const entry of await list(path)) {
+      const child = path === '' ? entry.name : `${path}/${entry.name}`;
+      if (entry.isDirectory) yield* walkFrom(child);
+      else {
+        const info = await stat(full(child)).catch(() => undefined);
+        if (info) yield { path: child, size: info.size };
+      }
+    }
+  }
+
+  async function list(path: string): Promise<DriverEntry[]> {
+    try {
+      const entries = await readdir(full(path), { withFileTypes: true });
+      return entries.map((entry) => ({ name: entry.name, isDirectory: entry.isDirectory() }));
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return [];
+      throw error;
+    }
+  }
+
+  return {
+    name: 'local',
+    canLink: true,
+    async stat(path): Promise<DriverStat | undefined> {
+      try {
+        const info = await stat(full(path));
+        return { size: info.size, modifiedAt: info.mtime, isDirectory: info.isDirectory() };
+      } catch (error) {
+        if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return undefined;
+        throw error;
+      }
+    },
+    async reader(path, range): Promise<Readable> {
+      let handle: FileHandle;
+      try {
+        handle = await open(full(path), 'r');
+      } catch (error) {
+        if (errorCode(error) === 'ENOENT') throw new DriverNotFoundError(path);
+        throw error;
+      }
+      return handle.createReadStream({
+        highWaterMark: CHUNK_SIZE,
+        ...(range ? { start: range.start, end: range.end } : {}),
+      });
+    },
+    async getContent(path) {
+      try {
+        return await readFile(full(path));
+      } catch (error) {
+        if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return undefined;
+        throw error;
+      }
+    },
+    async putContent(path, content) {
+      const filePath = full(path);
+      const directory = dirname(filePath);
+      const temporary = join(
+        directory,
+        `.${filePath.slice(directory.length + 1)}.${randomBytes(6).toString('hex')}.tmp`,
+      );
+      await mkdir(directory, { recursive: true });
+      const handle = await open(temporary, 'w');
+      try {
+        await writeFully(handle, typeof content === 'string' ? Buffer.from(content) : content);
+        if (durable) await handle.datasync();
+      } catch (error) {
+        await handle.close();
+        await rm(temporary, { force: true });
+        throw error;
+      }
+      await handle.close();
+      await rename(temporary, filePath);
+      if (durable) await syncDirectory(directory);
+    },
+    writer: (path, writerOptions) => openWriter(path, writerOptions?.append ?? false),
+    list,
+    async move(sourcePath, destinationPath) {
+      const destination = full(destinationPath);
+      await mkdir(dirname(destination), { recursive: true });
+      try {
+        await rename(full(sourcePath), destination);
+      } catch (error) {
+        if (errorCode(error) === 'ENOENT') throw new DriverNotFoundError(sourcePath);
+        throw error;
+      }
+      if (durable) await syncDirectory(dirname(destination));
+    },
+    async delete(path) {
+      await rm(full(path), { recursive: true, force: true });
+    },
+    walk: (path) => walkFrom(path),
+    async link(sourcePath, destinationPath) {
+      const destination = full(destinationPath);
+      await mkdir(dirname(destination), { recursive: true });
+      try {
+        await link(full(sourcePath), destination);
+      } catch (error) {
+        if (errorCode(error) === 'EEXIST' || errorCode(error) === 'ENOENT') return false;
+        throw error;
+      }
+      if (durable) await syncDirectory(dirname(destination));
+      return true;
+    },
+  };
+}

@@ -1,0 +1,148 @@
+// Manifests of one repository (distribution-spec, "Pushing manifests" / "Pulling manifests" / "Deleting").
+// A manifest is stored as a blob under its digest, then index.json is updated under the repository lock:
+// a crash between the two leaves only an unreferenced blob, never a torn index or a dangling tag.
+import { cleanDescriptor, tagOfDescriptor } from './descriptor.js';
+import { digestOf } from './digest.js';
+import { OciError } from './errors.js';
+import { layout } from './layout.js';
+import { parseManifest, requiredDigests } from './manifest-parse.js';
+import {
+  emptyIndex,
+  findByDigest,
+  findByTag,
+  type OciIndex,
+  pointAt,
+  readIndex,
+  writeIndex,
+} from './oci-index.js';
+import { parseReference } from './reference.js';
+import { isOptionalLayer, referencedDigests } from './references.js';
+import { initRepository, type StoreContext } from './store-context.js';
+import type { Descriptor, ManifestStore, PutManifestResult, StoredManifest } from './store-types.js';
+import { assertTag } from './tag.js';
+
+export function createManifestStore(context: StoreContext, repository: string): ManifestStore {
+  const { driver, events } = context;
+
+  async function existingIndex(): Promise<OciIndex> {
+    const index = await readIndex(driver, repository);
+    if (!index) throw new OciError('NAME_UNKNOWN', { detail: { name: repository } });
+    return index;
+  }
+
+  async function describe(reference: string): Promise<Descriptor> {
+    const parsed = parseReference(reference, 'MANIFEST_UNKNOWN');
+    const index = await existingIndex();
+    const descriptor =
+      parsed.kind === 'tag' ? findByTag(index, parsed.tag) : findByDigest(index, parsed.digest);
+    if (!descriptor) throw new OciError('MANIFEST_UNKNOWN', { detail: { reference } });
+    return descriptor;
+  }
+
+  async function stat(reference: string): Promise<Omit<StoredManifest, 'content'>> {
+    const { digest, mediaType, size } = await describe(reference);
+    return { digest, mediaType, size };
+  }
+
+  async function get(reference: string): Promise<StoredManifest> {
+    const { digest, mediaType } = await describe(reference);
+    const content = await driver.getContent(layout.blobPath(repository, digest));
+    if (!content)
+      throw new OciError('MANIFEST_UNKNOWN', { detail: { reference, reason: 'manifest blob missing' } });
+    return { digest, mediaType, content, size: content.byteLength };
+  }
+
+  async function put(
+    reference: string,
+    mediaType: string,
+    content: Uint8Array,
+    options: { tags?: string[] } = {},
+  ): Promise<PutManifestResult> {
+    const parsed = parseReference(reference, 'MANIFEST_INVALID');
+    const tags = [...(parsed.kind === 'tag' ? [parsed.tag] : []), ...(options.tags ?? []).map(assertTag)];
+    if (content.byteLength > context.maxManifestSize) {
+      throw new OciError('SIZE_TOO_LARGE', {
+        detail: { size: content.byteLength, limit: context.maxManifestSize },
+      });
+    }
+    const digest = digestOf(content, parsed.kind === 'digest' ? parsed.algorithm : 'sha256');
+    if (parsed.kind === 'digest' && digest !== parsed.digest) {
+      throw new OciError('DIGEST_INVALID', { detail: { digest: parsed.digest, actual: digest } });
+    }
+    const summary = parseManifest(mediaType, content);
+    for (const required of requiredDigests(summary, isOptionalLayer)) {
+      if (!(await driver.stat(layout.blobPath(repository, required)))) {
+        throw new OciError('MANIFEST_BLOB_UNKNOWN', { detail: { digest: required } });
+      }
+    }
+    await initRepository(context, repository);
+    const blobPath = layout.blobPath(repository, digest);
+    await context.locks.withDigestLock(digest, async () => {
+      if (!(await driver.stat(blobPath))) await driver.putContent(blobPath, content);
+    });
+    context.locator.add(digest, blobPath);
+    context.summaries.set(digest, summary);
+
+    const descriptor: Descriptor = { mediaType: summary.mediaType, digest, size: content.byteLength };
+    const tagExisted = await context.locks.withRepoLock(repository, async () => {
+      const index = (await readIndex(driver, repository)) ?? emptyIndex();
+      let changed = false;
+      let moved = false;
+      for (const tag of tags.length > 0 ? tags : [undefined]) {
+        const outcome = pointAt(index, descriptor, tag);
+        changed ||= outcome.changed;
+        moved ||= outcome.previous !== undefined;
+      }
+      if (changed) await writeIndex(driver, repository, index);
+      return moved;
+    });
+
+    const subject = summary.subject?.digest;
+    events.emit({
+      type: 'manifestPut',
+      repository,
+      digest,
+      mediaType: summary.mediaType,
+      ...(tags[0] !== undefined ? { tag: tags[0] } : {}),
+      ...(subject !== undefined ? { subject } : {}),
+      ...(summary.artifactType !== undefined ? { artifactType: summary.artifactType } : {}),
+    });
+    return { digest, tagExisted, ...(subject !== undefined ? { subject } : {}) };
+  }
+
+  async function remove(reference: string): Promise<void> {
+    const parsed = parseReference(reference, 'MANIFEST_UNKNOWN');
+    const removed = await context.locks.withRepoLock(repository, async () => {
+      const index = await existingIndex();
+      const matches = (entry: Descriptor): boolean =>
+        parsed.kind === 'tag' ? tagOfDescriptor(entry) === parsed.tag : entry.digest === parsed.digest;
+      const gone = index.manifests.filter(matches);
+      const first = gone[0];
+      if (!first) throw new OciError('MANIFEST_UNKNOWN', { detail: { reference } });
+      index.manifests = index.manifests.filter((entry) => !matches(entry));
+      if (parsed.kind === 'tag' && !findByDigest(index, first.digest)) {
+        // zot (RemoveManifestDescByReference): deleting the last tag keeps the manifest, untagged
+        const untagged = cleanDescriptor(first);
+        delete untagged.annotations;
+        index.manifests.push(untagged);
+      }
+      await writeIndex(driver, repository, index);
+      if (
+        parsed.kind === 'digest' &&
+        !(await referencedDigests(context, repository, index)).has(parsed.digest)
+      ) {
+        const blobPath = layout.blobPath(repository, parsed.digest);
+        await driver.delete(blobPath);
+        context.locator.remove(parsed.digest, blobPath);
+      }
+      return gone;
+    });
+    for (const entry of removed) {
+      const tag = tagOfDescriptor(entry);
+      if (tag !== undefined) events.emit({ type: 'tagDeleted', repository, tag, digest: entry.digest });
+    }
+    if (parsed.kind === 'digest') events.emit({ type: 'manifestDeleted', repository, digest: parsed.digest });
+  }
+
+  return { get, stat, put, delete: remove };
+}

@@ -1,0 +1,94 @@
+// Reading and writing a repository's index.json (image-spec image-index.md, as zot writes it:
+// compact JSON, schemaVersion 2, mediaType set). Unknown fields are kept as they were.
+import { ANNOTATION_REF_NAME, isDescriptor, tagOfDescriptor } from './descriptor.js';
+import { OciError } from './errors.js';
+import { layout } from './layout.js';
+import { MEDIA_TYPE_OCI_INDEX } from './media-types.js';
+import type { StorageDriver } from './storage-driver.js';
+import type { Descriptor, Digest } from './store-types.js';
+
+export interface OciIndex {
+  schemaVersion: number;
+  mediaType?: string;
+  manifests: Descriptor[];
+  [field: string]: unknown;
+}
+
+export function emptyIndex(): OciIndex {
+  return { schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_INDEX, manifests: [] };
+}
+
+/** The index of a repository, or undefined when the repository has none (does not exist). */
+export async function readIndex(driver: StorageDriver, repository: string): Promise<OciIndex | undefined> {
+  const content = await driver.getContent(layout.indexPath(repository));
+  if (content === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(content).toString('utf8'));
+  } catch {
+    // not reachable through our atomic writes; a hand-edited or foreign file
+    throw new OciError('MANIFEST_UNKNOWN', {
+      message: 'repository index is unreadable',
+      detail: { repository },
+    });
+  }
+  const index = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as OciIndex;
+  // zot (Go) may write `"manifests": null` for an empty index
+  const manifests = Array.isArray(index.manifests) ? index.manifests : [];
+  return { ...index, manifests: manifests.filter(isDescriptor) };
+}
+
+export async function writeIndex(driver: StorageDriver, repository: string, index: OciIndex): Promise<void> {
+  await driver.putContent(layout.indexPath(repository), JSON.stringify(index));
+}
+
+export function findByTag(index: OciIndex, tag: string): Descriptor | undefined {
+  return index.manifests.find((descriptor) => tagOfDescriptor(descriptor) === tag);
+}
+
+export function findByDigest(index: OciIndex, digest: Digest): Descriptor | undefined {
+  return index.manifests.find((descriptor) => descriptor.digest === digest);
+}
+
+/**
+ * Points `tag` (or, without a tag, an untagged entry) at `descriptor`, as zot's CheckIfIndexNeedsUpdate
+ * does: one descriptor per tag. A manifest a moved tag leaves behind stays listed untagged when no other
+ * entry names it, so it remains pullable by digest until GC/retention decides (zot drops it instead).
+ * Returns the digest the tag pointed at before, when it moved.
+ */
+export function pointAt(
+  index: OciIndex,
+  descriptor: Descriptor,
+  tag: string | undefined,
+): { changed: boolean; previous?: Digest } {
+  if (tag === undefined) {
+    if (findByDigest(index, descriptor.digest)) return { changed: false };
+    index.manifests.push(descriptor);
+    return { changed: true };
+  }
+  const position = index.manifests.findIndex((entry) => tagOfDescriptor(entry) === tag);
+  const tagged: Descriptor = {
+    ...descriptor,
+    annotations: { ...descriptor.annotations, [ANNOTATION_REF_NAME]: tag },
+  };
+  if (position === -1) {
+    // the manifest no longer needs an untagged entry once a tag names it
+    const untagged = index.manifests.findIndex(
+      (entry) => entry.digest === descriptor.digest && tagOfDescriptor(entry) === undefined,
+    );
+    if (untagged !== -1) index.manifests.splice(untagged, 1);
+    index.manifests.push(tagged);
+    return { changed: true };
+  }
+  const current = index.manifests[position] as Descriptor;
+  if (current.digest === descriptor.digest) return { changed: false };
+  index.manifests[position] = tagged;
+  if (!findByDigest(index, current.digest)) {
+    const { [ANNOTATION_REF_NAME]: _dropped, ...rest } = current.annotations ?? {};
+    const orphan: Descriptor = { ...current };
+    if (Object.keys(rest).length > 0) orphan.annotations = rest;
+    else delete orphan.annotations;
+    index.manifests.push(orphan);
+  }
+  return { changed: true, previous: current.digest };
+}

@@ -1,0 +1,33 @@
+// One repository's role stores, bound to its storage context.
+import { createBlobStore } from './blob-store.js';
+import { layout } from './layout.js';
+import { createManifestStore } from './manifest-store.js';
+import { createReferrersStore } from './referrers-store.js';
+import type { StoreContext } from './store-context.js';
+import type { RepositoryStore } from './store-types.js';
+import { createTagStore } from './tag-store.js';
+import { createUploadStore } from './upload-store.js';
+
+export interface BoundRepositoryStore extends RepositoryStore {
+  /** The storage root holding this repository (internal: for mounts across roots). */
+  readonly context: StoreContext;
+}
+
+export function createRepositoryStore(context: StoreContext, name: string): BoundRepositoryStore {
+  return {
+    name,
+    context,
+    blobs: createBlobStore(context, name),
+    uploads: createUploadStore(context, name),
+    manifests: createManifestStore(context, name),
+    tags: createTagStore(context, name),
+    referrers: createReferrersStore(context, name),
+    async exists() {
+      const { driver } = context;
+      return (
+        (await driver.stat(layout.indexPath(name))) !== undefined ||
+        (await driver.stat(layout.ociLayoutPath(name))) !== undefined
+      );
+    },
+  };
+}

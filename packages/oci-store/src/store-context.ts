@@ -1,0 +1,83 @@
+// What every store of one storage root shares: the driver, locks, events, the dedupe locator, upload
+// hash states and the manifest summary cache. One context per root directory (the default store and
+// each subPath store).
+import type { Hash } from 'node:crypto';
+import { type BlobLocator, createBlobLocator } from './blob-locator.js';
+import type { EventHub } from './events.js';
+import { layout, OCI_LAYOUT_CONTENT } from './layout.js';
+import type { Locks } from './locks.js';
+import type { ManifestSummary } from './manifest-parse.js';
+import { emptyIndex, writeIndex } from './oci-index.js';
+import type { StorageDriver } from './storage-driver.js';
+import type { Digest, RepositoryStore } from './store-types.js';
+
+export interface UploadState {
+  /** sha256 of every byte received so far, kept so finish needs no second read. */
+  hash: Hash;
+  size: number;
+  startedAt: Date;
+}
+
+export interface StoreContext {
+  readonly driver: StorageDriver;
+  readonly locks: Locks;
+  readonly events: EventHub;
+  readonly dedupe: boolean;
+  readonly maxManifestSize: number;
+  readonly locator: BlobLocator;
+  /** Keyed by `<repository>/<uploadSessionId>`. Lost on restart; rebuilt by re-hashing the partial file once. */
+  readonly uploads: Map<string, UploadState>;
+  readonly summaries: SummaryCache;
+  /** Bumped whenever a repository directory appears or disappears, to invalidate the catalog cache. */
+  catalogGeneration: number;
+  /** Resolves a repository of the whole store (may live in another context, for cross-root mounts). */
+  readonly repositoryOf: (name: string) => RepositoryStore & { readonly context: StoreContext };
+}
+
+/** A bounded map: manifests are immutable per digest, so a summary never goes stale. */
+export class SummaryCache {
+  private readonly entries = new Map<Digest, ManifestSummary>();
+  constructor(private readonly capacity = 10_000) {}
+  get(digest: Digest): ManifestSummary | undefined {
+    return this.entries.get(digest);
+  }
+  set(digest: Digest, summary: ManifestSummary): void {
+    if (this.entries.size >= this.capacity) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(digest, summary);
+  }
+}
+
+export function createStoreContext(options: {
+  driver: StorageDriver;
+  locks: Locks;
+  events: EventHub;
+  dedupe: boolean;
+  maxManifestSize: number;
+  repositoryOf: StoreContext['repositoryOf'];
+}): StoreContext {
+  return {
+    ...options,
+    locator: createBlobLocator(options.driver),
+    uploads: new Map(),
+    summaries: new SummaryCache(),
+    catalogGeneration: 0,
+  };
+}
+
+/** Creates oci-layout and an empty index.json when missing (zot's InitRepo), under the repository lock. */
+export async function initRepository(context: StoreContext, repository: string): Promise<void> {
+  const { driver } = context;
+  if (await driver.stat(layout.indexPath(repository))) return;
+  await context.locks.withRepoLock(repository, async () => {
+    if (!(await driver.stat(layout.ociLayoutPath(repository)))) {
+      await driver.putContent(layout.ociLayoutPath(repository), OCI_LAYOUT_CONTENT);
+    }
+    if (!(await driver.stat(layout.indexPath(repository)))) {
+      await writeIndex(driver, repository, emptyIndex());
+      context.catalogGeneration += 1;
+    }
+  });
+}

@@ -1,0 +1,104 @@
+// createStore: the entry point. Routes each repository to its storage root (the default one, or the
+// subPath whose prefix is the longest match, as zot's StoreController does), and lists, scrubs and
+// emits events across all of them.
+import { createCatalogCache } from './catalog.js';
+import { createEventHub } from './events.js';
+import { createLocalDriver } from './local-driver.js';
+import { createInProcessLocks, type Locks } from './locks.js';
+import { assertRepositoryName } from './name.js';
+import { type BoundRepositoryStore, createRepositoryStore } from './repository-store.js';
+import { scrubRepositories } from './scrub.js';
+import type { StorageDriver } from './storage-driver.js';
+import { createStoreContext, type StoreContext } from './store-context.js';
+import type { CatalogPage, ScrubReport, Store } from './store-types.js';
+import { paginate } from './tag-store.js';
+
+export interface StoreRootOptions {
+  rootDirectory: string;
+  /** Store identical blobs once across repositories (hard links). Default true, as zot. */
+  dedupe?: boolean;
+  /** fsync every write before acknowledging it. Default false, as zot. */
+  commit?: boolean;
+  /** Use this driver instead of the local disk under rootDirectory. */
+  driver?: StorageDriver;
+}
+
+export interface CreateStoreOptions extends StoreRootOptions {
+  /** Extra roots for repository name prefixes: `{ "/a": { rootDirectory: "/mnt/a" } }` (zot `subPaths`). */
+  subPaths?: Record<string, StoreRootOptions>;
+  /** Largest manifest accepted (bytes); the spec says registries SHOULD accept at least 4 MiB. */
+  maxManifestSize?: number;
+  /** Locks shared by several instances later (Redis); in-process by default. */
+  locks?: Locks;
+  /** Called when an observer throws (events never break a write). */
+  onObserverError?: (error: unknown) => void;
+}
+
+export function createStore(options: CreateStoreOptions): Store {
+  const events = createEventHub(options.onObserverError);
+  const locks = options.locks ?? createInProcessLocks();
+  const maxManifestSize = options.maxManifestSize ?? 4 * 1024 * 1024;
+  const catalogCache = createCatalogCache();
+
+  const makeContext = (root: StoreRootOptions): StoreContext =>
+    createStoreContext({
+      driver:
+        root.driver ?? createLocalDriver({ rootDirectory: root.rootDirectory, commit: root.commit ?? false }),
+      locks,
+      events,
+      dedupe: root.dedupe ?? true,
+      maxManifestSize,
+      repositoryOf: (name) => repositoryIn(name),
+    });
+
+  const defaultContext = makeContext(options);
+  // longest prefix first; prefixes are "/a" or "/a/b" and match whole name components
+  const subContexts = Object.entries(options.subPaths ?? {})
+    .map(([prefix, root]) => ({ prefix: prefix.replace(/^\/+|\/+$/g, ''), context: makeContext(root) }))
+    .filter((entry) => entry.prefix !== '')
+    .sort((a, b) => b.prefix.length - a.prefix.length);
+
+  function contextFor(name: string): StoreContext {
+    for (const { prefix, context } of subContexts) {
+      if (name === prefix || name.startsWith(`${prefix}/`)) return context;
+    }
+    return defaultContext;
+  }
+
+  function repositoryIn(name: string): BoundRepositoryStore {
+    assertRepositoryName(name);
+    return createRepositoryStore(contextFor(name), name);
+  }
+
+  async function allRepositories(): Promise<Array<{ name: string; context: StoreContext }>> {
+    const contexts = [defaultContext, ...subContexts.map((entry) => entry.context)];
+    const listed = await Promise.all(
+      contexts.map(async (context) => (await catalogCache.list(context)).map((name) => ({ name, context }))),
+    );
+    // a name is served by the root it routes to; the same directory name in another root is shadowed
+    const routed = listed.flat().filter(({ name, context }) => contextFor(name) === context);
+    return routed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  return {
+    repository: repositoryIn,
+    async catalog(page = {}): Promise<CatalogPage> {
+      const names = (await allRepositories()).map((entry) => entry.name);
+      const { items, next } = paginate(names, page);
+      return { repositories: items, ...(next !== undefined ? { next } : {}) };
+    },
+    async scrub(scrubOptions = {}): Promise<ScrubReport> {
+      const total: ScrubReport = { repositories: 0, manifestsChecked: 0, blobsChecked: 0, findings: [] };
+      const repositories = await allRepositories();
+      for (const { name, context } of repositories) {
+        const report = await scrubRepositories(context, [name], scrubOptions.signal);
+        total.repositories += report.repositories;
+        total.manifestsChecked += report.manifestsChecked;
+        total.blobsChecked += report.blobsChecked;
+        total.findings.push(...report.findings);
+      }
+      return total;
+    },
+    subscribe: (observer) => events.subscribe(observer),
+  };
+}
