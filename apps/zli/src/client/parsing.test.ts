@@ -1,0 +1,71 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseImageReference } from './image-reference.js';
+import { nextPageUrl } from './link-header.js';
+import { parseCredentials } from './registry-client.js';
+
+describe('nextPageUrl', () => {
+  it('resolves a relative rel="next" link against the current page', () => {
+    expect(nextPageUrl('</v2/_catalog?n=2&last=b>; rel="next"', 'http://r:5000/v2/_catalog?n=2')).toBe(
+      'http://r:5000/v2/_catalog?n=2&last=b',
+    );
+  });
+
+  it('picks next among several links and ignores others', () => {
+    expect(nextPageUrl('<https://x/prev>; rel="prev", <https://x/next?last=c>; rel=next', 'https://x/')).toBe(
+      'https://x/next?last=c',
+    );
+    expect(nextPageUrl('<https://x/prev>; rel="prev"', 'https://x/')).toBeUndefined();
+    expect(nextPageUrl(undefined, 'https://x/')).toBeUndefined();
+  });
+});
+
+describe('parseImageReference', () => {
+  it('splits repo:tag and repo@digest, keeping a registry port in the repository', () => {
+    expect(parseImageReference('team/app:1.0')).toEqual({
+      repository: 'team/app',
+      reference: '1.0',
+      isDigest: false,
+    });
+    expect(parseImageReference('localhost:5000/app:v1')).toEqual({
+      repository: 'localhost:5000/app',
+      reference: 'v1',
+      isDigest: false,
+    });
+    expect(parseImageReference(`app@sha256:${'a'.repeat(64)}`)).toEqual({
+      repository: 'app',
+      reference: `sha256:${'a'.repeat(64)}`,
+      isDigest: true,
+    });
+  });
+
+  it('refuses text without a tag or with a bad digest', () => {
+    expect(parseImageReference('app')).toBeUndefined();
+    expect(parseImageReference('localhost:5000/app')).toBeUndefined();
+    expect(parseImageReference('app@nodigest')).toBeUndefined();
+    expect(parseImageReference(':tag')).toBeUndefined();
+  });
+
+  it('round-trips any repository and tag it accepts', () => {
+    const segment = fc.stringMatching(/^[a-z0-9]+([._-][a-z0-9]+)*$/);
+    const tag = fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,20}$/);
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 3 }), tag, (parts, tagText) => {
+        const repository = parts.join('/');
+        expect(parseImageReference(`${repository}:${tagText}`)).toEqual({
+          repository,
+          reference: tagText,
+          isDigest: false,
+        });
+      }),
+    );
+  });
+});
+
+describe('parseCredentials', () => {
+  it('splits at the first colon so passwords may hold colons', () => {
+    expect(parseCredentials('alice:pa:ss')).toEqual({ username: 'alice', password: 'pa:ss' });
+    expect(parseCredentials('alice')).toBeUndefined();
+    expect(parseCredentials(':x')).toBeUndefined();
+  });
+});

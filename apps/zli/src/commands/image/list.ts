@@ -1,0 +1,25 @@
+import { Flags } from '@oclif/core';
+import { RegistryCommand } from '../../cli/registry-command.js';
+import { listImages } from '../../inspect/image-listing.js';
+import { formatImageTable } from '../../inspect/image-table.js';
+
+export default class ImageList extends RegistryCommand {
+  static override summary = 'List images: tag, digest, platforms, size, last update, signed';
+  static override description =
+    'Walks every repository (or only --repo) and every tag; signature and referrer tags (sha256-...) are not listed.';
+  static override examples = [
+    'zli image list --config main',
+    'zli image list --config main --repo alpine --verbose',
+    'zli image list --url http://127.0.0.1:5000 -f json',
+  ];
+  static override flags = {
+    repo: Flags.string({ char: 'r', description: 'only this repository', multiple: true }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(ImageList);
+    const client = await this.connect(flags);
+    const images = await this.slow('listing images', () => listImages(client, flags.repo));
+    this.output(images, (data) => formatImageTable(data, this.verbose));
+  }
+}
