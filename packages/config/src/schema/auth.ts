@@ -39,9 +39,17 @@ const bearerOidc = object(
           { required: ['name', 'expression'] },
         ),
       ),
-      validations: arrayOf('CEL expressions that must all be true for the token to be accepted.', {
-        $ref: '#/$defs/condition',
-      }),
+      validations: arrayOf(
+        'CEL expressions that must all be true for the token to be accepted.',
+        object(
+          'One validation.',
+          {
+            expression: nonEmpty('CEL expression over the token (`claims`, `vars`); must be true.'),
+            message: str('Text returned to the client when the validation is false.'),
+          },
+          { required: ['expression'] },
+        ),
+      ),
       username: nonEmpty('CEL expression giving the user name.'),
       groups: nonEmpty('CEL expression giving the list of groups.'),
     }),
