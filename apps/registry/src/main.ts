@@ -4,15 +4,35 @@
 type CommandRunner = (args: string[]) => Promise<number>;
 
 const commands: Record<string, { summary: string; load: () => Promise<CommandRunner> }> = {
-  serve: { summary: 'serve [config]      run the registry (default: 127.0.0.1:5000, storage ./data)', load: async () => (await import('./commands/serve.js')).runServe },
-  verify: { summary: 'verify <config>     check a config file and print every problem', load: async () => (await import('./commands/verify.js')).runVerify },
-  schema: { summary: 'schema              print the JSON Schema of the config file', load: async () => (await import('./commands/schema.js')).runSchema },
-  scrub: { summary: 'scrub <config>      check every manifest and blob against its digest', load: async () => (await import('./commands/scrub.js')).runScrub },
-  policy: { summary: 'policy explain ...  show which access rule decides a request, and why', load: async () => (await import('./commands/policy.js')).runPolicy },
+  serve: {
+    summary: 'serve [config]      run the registry (default: 127.0.0.1:5000, storage ./data)',
+    load: async () => (await import('./commands/serve.js')).runServe,
+  },
+  verify: {
+    summary: 'verify <config>     check a config file and print every problem',
+    load: async () => (await import('./commands/verify.js')).runVerify,
+  },
+  schema: {
+    summary: 'schema              print the JSON Schema of the config file',
+    load: async () => (await import('./commands/schema.js')).runSchema,
+  },
+  scrub: {
+    summary: 'scrub <config>      check every manifest and blob against its digest',
+    load: async () => (await import('./commands/scrub.js')).runScrub,
+  },
+  policy: {
+    summary: 'policy explain ...  show which access rule decides a request, and why',
+    load: async () => (await import('./commands/policy.js')).runPolicy,
+  },
 };
 
 function usage(): string {
-  return ['usage: zot <command> [args]', '', 'commands:', ...Object.values(commands).map((c) => `  ${c.summary}`)].join('\n');
+  return [
+    'usage: zot <command> [args]',
+    '',
+    'commands:',
+    ...Object.values(commands).map((c) => `  ${c.summary}`),
+  ].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {

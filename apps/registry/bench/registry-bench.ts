@@ -1,0 +1,320 @@
+// `pnpm bench`: push and pull images with a 1, 10 and 100 MiB layer at concurrency 1, 4 and 16, read manifests
+// by tag at concurrency 16, and compare with the ceiling of the same bytes through plain file copy + sha256.
+// The registry runs as a child process (`zot serve`), so its RSS is its own and client work does not count.
+// Not a test: prints a table. Environment: BENCH_TARGET_MIB (bytes per cell, default 256), BENCH_SIZES (e.g. "1,10").
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { rename, unlink } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const MiB = 1024 * 1024;
+const sizesMiB = (process.env.BENCH_SIZES ?? '1,10,100').split(',').map(Number);
+const concurrencies = [1, 4, 16];
+const targetBytes = Number(process.env.BENCH_TARGET_MIB ?? 256) * MiB;
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+interface HttpResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  bytes: number;
+  text: string;
+}
+
+/** One HTTP request; the response body is counted (and kept as text only when small). */
+function http(
+  base: string,
+  method: string,
+  path: string,
+  body?: Buffer[],
+  headers: Record<string, string> = {},
+): Promise<HttpResult> {
+  return new Promise((done, fail) => {
+    const length = body?.reduce((sum, part) => sum + part.length, 0) ?? 0;
+    const req = request(
+      `${base}${path}`,
+      { method, agent, headers: { 'Content-Length': String(length), ...headers } },
+      (res) => {
+        let bytes = 0;
+        const small: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          if (bytes <= 64 * 1024) small.push(chunk);
+        });
+        res.on('end', () =>
+          done({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            bytes,
+            text: Buffer.concat(small).toString(),
+          }),
+        );
+        res.on('error', fail);
+      },
+    );
+    req.on('error', fail);
+    for (const part of body ?? []) req.write(part);
+    req.end();
+  });
+}
+
+function expectStatus(result: HttpResult, status: number, what: string): void {
+  if (result.status !== status)
+    throw new Error(`${what}: HTTP ${result.status} ${result.text.slice(0, 200)}`);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+interface CellResult {
+  ops: number;
+  seconds: number;
+  bytes: number;
+  latencies: number[];
+}
+
+async function runPool(
+  ops: number,
+  concurrency: number,
+  op: (index: number) => Promise<number>,
+): Promise<CellResult> {
+  const latencies: number[] = [];
+  let next = 0;
+  let bytes = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < ops) {
+        const index = next++;
+        const t0 = performance.now();
+        const moved = await op(index); // not `bytes += await`: that reads `bytes` before the await and loses updates
+        bytes += moved;
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return { ops, seconds: (performance.now() - started) / 1000, bytes, latencies };
+}
+
+function row(label: string, result: CellResult, rss: number): string {
+  const mbps = result.bytes / MiB / result.seconds;
+  return [
+    label.padEnd(34),
+    `${(result.ops / result.seconds).toFixed(1).padStart(8)} ops/s`,
+    `${mbps.toFixed(1).padStart(8)} MiB/s`,
+    `p50 ${percentile(result.latencies, 50).toFixed(1).padStart(7)} ms`,
+    `p99 ${percentile(result.latencies, 99).toFixed(1).padStart(7)} ms`,
+    `server RSS ${(rss / MiB).toFixed(0).padStart(4)} MiB`,
+  ].join('  ');
+}
+
+function rssOf(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
+  return { rss: kib('VmRSS'), peak: kib('VmHWM') };
+}
+
+/** Layer bodies share one random buffer and differ by a 16-byte suffix; digests come from a copied hash state. */
+function layerSet(sizeBytes: number, count: number) {
+  const shared = randomBytes(sizeBytes - 16);
+  const base = createHash('sha256').update(shared);
+  return Array.from({ length: count }, () => {
+    const suffix = randomBytes(16);
+    return {
+      parts: [shared, suffix],
+      size: sizeBytes,
+      digest: `sha256:${base.copy().update(suffix).digest('hex')}`,
+    };
+  });
+}
+
+async function startServer(directory: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  const config = join(directory, 'config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      storage: { rootDirectory: join(directory, 'data'), dedupe: false },
+      http: { address: '127.0.0.1', port: 0 },
+      log: { level: 'error' },
+    }),
+  );
+  const main = resolve(import.meta.dirname, '../src/main.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', main, 'serve', config], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const url = await new Promise<string>((done, fail) => {
+    let text = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = /serving (http:\/\/\S+)/.exec(text);
+      if (match?.[1] !== undefined) done(match[1]);
+    });
+    child.on('exit', () => fail(new Error(`server exited: ${text}`)));
+  });
+  return {
+    url,
+    pid: child.pid ?? 0,
+    stop: () =>
+      new Promise((done) => {
+        child.on('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** The ceiling: the same bytes hashed and written to a temp file then renamed (push), read back in 1 MiB chunks (pull). */
+async function ceiling(
+  directory: string,
+  sizeBytes: number,
+  ops: number,
+): Promise<{ push: CellResult; pull: CellResult }> {
+  const [layer] = layerSet(sizeBytes, 1);
+  const parts = layer?.parts ?? [];
+  const push = await runPool(ops, 1, async (index) => {
+    const hash = createHash('sha256');
+    const temp = join(directory, `ceiling-${index}.tmp`);
+    const out = createWriteStream(temp);
+    for (const part of parts) {
+      for (let offset = 0; offset < part.length; offset += MiB) {
+        const chunk = part.subarray(offset, offset + MiB);
+        hash.update(chunk);
+        if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+      }
+    }
+    await new Promise<void>((r) => out.end(() => r()));
+    hash.digest('hex');
+    await rename(temp, join(directory, `ceiling-${index}`));
+    return sizeBytes;
+  });
+  const pull = await runPool(ops, 1, async (index) => {
+    let bytes = 0;
+    for await (const chunk of createReadStream(join(directory, `ceiling-${index}`), { highWaterMark: MiB }))
+      bytes += (chunk as Buffer).length;
+    return bytes;
+  });
+  await Promise.all(Array.from({ length: ops }, (_, index) => unlink(join(directory, `ceiling-${index}`))));
+  return { push, pull };
+}
+
+async function main(): Promise<void> {
+  const directory = mkdtempSync(join(tmpdir(), 'zot-bench-'));
+  const server = await startServer(directory);
+  const { url } = server;
+  const lines: string[] = [];
+  const print = (line: string) => {
+    lines.push(line);
+    process.stdout.write(`${line}\n`);
+  };
+  try {
+    const before = rssOf(server.pid);
+    print(
+      `# registry ${url} (child pid ${server.pid}), server RSS at start ${(before.rss / MiB).toFixed(0)} MiB`,
+    );
+    const config = Buffer.from(
+      JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }),
+    );
+    const configDigest = `sha256:${createHash('sha256').update(config).digest('hex')}`;
+    for (const sizeMiB of sizesMiB) {
+      const sizeBytes = sizeMiB * MiB;
+      for (const concurrency of concurrencies) {
+        const ops = Math.max(concurrency, Math.ceil(targetBytes / sizeBytes));
+        const repository = `bench/s${sizeMiB}c${concurrency}`;
+        expectStatus(
+          await http(url, 'POST', `/v2/${repository}/blobs/uploads/?digest=${configDigest}`, [config]),
+          201,
+          'config',
+        );
+        const layers = layerSet(sizeBytes, ops);
+        // push: POST session, PUT the layer (as skopeo does for a monolithic blob), PUT the manifest by tag
+        const push = await runPool(ops, concurrency, async (index) => {
+          const layer = layers[index];
+          if (layer === undefined) return 0;
+          const session = await http(url, 'POST', `/v2/${repository}/blobs/uploads/`);
+          expectStatus(session, 202, 'start upload');
+          const put = await http(
+            url,
+            'PUT',
+            `${session.headers.location}?digest=${layer.digest}`,
+            layer.parts,
+            { 'Content-Type': 'application/octet-stream' },
+          );
+          expectStatus(put, 201, 'put layer');
+          const manifest = Buffer.from(
+            JSON.stringify({
+              schemaVersion: 2,
+              mediaType: 'application/vnd.oci.image.manifest.v1+json',
+              config: {
+                mediaType: 'application/vnd.oci.image.config.v1+json',
+                digest: configDigest,
+                size: config.length,
+              },
+              layers: [
+                {
+                  mediaType: 'application/vnd.oci.image.layer.v1.tar',
+                  digest: layer.digest,
+                  size: layer.size,
+                },
+              ],
+            }),
+          );
+          expectStatus(
+            await http(url, 'PUT', `/v2/${repository}/manifests/t${index}`, [manifest], {
+              'Content-Type': 'application/vnd.oci.image.manifest.v1+json',
+            }),
+            201,
+            'put manifest',
+          );
+          return layer.size;
+        });
+        print(row(`push ${sizeMiB} MiB x${ops} c=${concurrency}`, push, rssOf(server.pid).rss));
+        // pull: GET the manifest by tag, then the layer
+        const pull = await runPool(ops, concurrency, async (index) => {
+          expectStatus(
+            await http(url, 'GET', `/v2/${repository}/manifests/t${index}`, undefined, {
+              Accept: 'application/vnd.oci.image.manifest.v1+json',
+            }),
+            200,
+            'get manifest',
+          );
+          const blob = await http(url, 'GET', `/v2/${repository}/blobs/${layers[index]?.digest}`);
+          expectStatus(blob, 200, 'get layer');
+          return blob.bytes;
+        });
+        print(row(`pull ${sizeMiB} MiB x${ops} c=${concurrency}`, pull, rssOf(server.pid).rss));
+      }
+      const ops = Math.max(4, Math.ceil(targetBytes / sizeBytes));
+      const floor = await ceiling(directory, sizeBytes, ops);
+      print(row(`ceiling write+sha256 ${sizeMiB} MiB x${ops}`, floor.push, 0));
+      print(row(`ceiling read ${sizeMiB} MiB x${ops}`, floor.pull, 0));
+    }
+    const manifestReads = await runPool(4000, 16, async (index) => {
+      const result = await http(url, 'GET', `/v2/bench/s1c16/manifests/t${index % 16}`, undefined, {
+        Accept: 'application/vnd.oci.image.manifest.v1+json',
+      });
+      expectStatus(result, 200, 'get manifest');
+      return result.bytes;
+    });
+    print(row('manifest GET by tag x4000 c=16', manifestReads, rssOf(server.pid).rss));
+    const after = rssOf(server.pid);
+    print(
+      `# server RSS: start ${(before.rss / MiB).toFixed(0)} MiB, end ${(after.rss / MiB).toFixed(0)} MiB, peak ${(after.peak / MiB).toFixed(0)} MiB`,
+    );
+  } finally {
+    await server.stop();
+    agent.destroy();
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+await main();

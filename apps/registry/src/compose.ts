@@ -1,0 +1,105 @@
+// The ONLY place that turns a zot config into each library's options, and the libraries into one Hono app:
+// request log -> CORS -> health -> extensions (extend) -> the distribution-spec API.
+import type { Writable } from 'node:stream';
+import type { ZotConfig } from '@zot-ts/config';
+import { createOciApi, type OciApiEnv, type OciApiOptions } from '@zot-ts/oci-api';
+import { createStore, type Store } from '@zot-ts/oci-store';
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { type HealthState, healthRoutes } from './health.js';
+import { createLogger, type Logger, type LogSink, openSink } from './log-sink.js';
+import { requestLog } from './request-log.js';
+
+/** What callers (tests, auth, metrics) may add without touching this file. */
+export interface RegistryExtensions {
+  /** Ports and hooks handed to createOciApi as they are (authenticate, authorize, challenge, observer, extensions). */
+  api?: Partial<Omit<OciApiOptions, 'store'>>;
+  /** Adds routes or middleware; runs after logging, CORS and health, before the distribution-spec routes. */
+  extend?: (app: Hono<OciApiEnv>, parts: { store: Store; logger: Logger }) => void;
+  /** Where request logs go when log.output is unset. Default: process.stdout. */
+  stdout?: Writable;
+}
+
+export interface ComposedRegistry {
+  app: Hono<OciApiEnv>;
+  store: Store;
+  logger: Logger;
+  health: HealthState;
+  /** Flushes and closes log files. */
+  close(): Promise<void>;
+}
+
+/** zot's storage section as the store's options: root, dedupe, commit, and subPaths (prefix -> another root). */
+export function storeOptionsOf(config: ZotConfig): Parameters<typeof createStore>[0] {
+  const { storage } = config;
+  const subPaths: Record<string, { rootDirectory: string; dedupe: boolean; commit: boolean }> = {};
+  for (const [prefix, sub] of Object.entries(storage.subPaths ?? {})) {
+    subPaths[prefix] = { rootDirectory: sub.rootDirectory, dedupe: sub.dedupe, commit: sub.commit };
+  }
+  return { rootDirectory: storage.rootDirectory, dedupe: storage.dedupe, commit: storage.commit, subPaths };
+}
+
+/** hono/cors options from http.allowOrigin: comma-separated origins, unset means "*" (zot). */
+function corsOf(config: ZotConfig) {
+  const origins = (config.http.allowOrigin ?? '*')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  return cors({
+    origin: origins.length === 1 ? (origins[0] ?? '*') : origins,
+    allowMethods: ['HEAD', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowHeaders: ['Authorization', 'Accept', 'Content-Type', 'Content-Range', 'Range', 'X-Zot-Api-Client'],
+    exposeHeaders: [
+      'Docker-Content-Digest',
+      'Docker-Upload-UUID',
+      'Location',
+      'Range',
+      'Link',
+      'OCI-Subject',
+      'OCI-Filters-Applied',
+      'OCI-Tag',
+      'WWW-Authenticate',
+    ],
+  });
+}
+
+export async function composeRegistry(
+  config: ZotConfig,
+  extensions: RegistryExtensions = {},
+): Promise<ComposedRegistry> {
+  const stdout = extensions.stdout ?? process.stdout;
+  const logSink: LogSink = openSink(config.log.output, stdout);
+  const auditSink: LogSink | undefined =
+    config.log.audit === undefined ? undefined : openSink(config.log.audit, stdout);
+  const logger = createLogger(logSink, config.log.level);
+  const health: HealthState = { started: false, shuttingDown: false };
+  const store = await createStore(storeOptionsOf(config));
+
+  const app = new Hono<OciApiEnv>();
+  app.use('*', requestLog(auditSink === undefined ? { logger } : { logger, audit: auditSink }));
+  app.use('*', corsOf(config));
+  app.route('/', healthRoutes(health));
+  extensions.extend?.(app, { store, logger });
+  const api = createOciApi({
+    logger: { error: (message, fields) => logger.error(message, fields) },
+    ...extensions.api,
+    store,
+  });
+  app.route('/', api);
+  app.notFound((c) =>
+    c.json(
+      { errors: [{ code: 'UNSUPPORTED', message: 'no such route', detail: { path: c.req.path } }] },
+      404,
+    ),
+  );
+  health.started = true;
+  return {
+    app,
+    store,
+    logger,
+    health,
+    async close() {
+      await Promise.all([logSink.close(), auditSink?.close()]);
+    },
+  };
+}

@@ -1,0 +1,126 @@
+// Authentication and authorization of one request against the ports (ports.ts). Every route declares its Action;
+// the dispatcher calls checkAccess before the handler touches the store.
+import type { TLSSocket } from 'node:tls';
+import type { Context } from 'hono';
+import type { OciApiEnv, OciApiOptions } from './api-types.js';
+import type { AccessRequest, Action, Identity, RequestInfo } from './ports.js';
+import { OciError } from './store-contract.js';
+
+export interface AccessTarget {
+  action: Action;
+  repository: string;
+  reference?: string;
+  referenceType?: AccessRequest['referenceType'];
+}
+
+/** Raised for 401 answers: the dispatcher adds the WWW-Authenticate challenges. */
+export class ChallengeError extends OciError {
+  readonly challengeFor: { repository: string; action: Action };
+  constructor(target: { repository: string; action: Action }, detail: unknown) {
+    super('UNAUTHORIZED', { detail });
+    this.challengeFor = target;
+  }
+}
+
+export function clientIpOf(c: Context<OciApiEnv>): string {
+  return c.env?.incoming?.socket?.remoteAddress ?? '';
+}
+
+function tlsOf(c: Context<OciApiEnv>): RequestInfo['tls'] {
+  const socket = c.env?.incoming?.socket as TLSSocket | undefined;
+  if (socket === undefined || socket.encrypted !== true) return { enabled: false };
+  const version = socket.getProtocol?.() ?? undefined;
+  const peer = socket.getPeerCertificate?.(false);
+  const tls: RequestInfo['tls'] =
+    version === undefined || version === null ? { enabled: true } : { enabled: true, version };
+  if (peer !== undefined && peer !== null && Object.keys(peer).length > 0) {
+    const subject: Record<string, string> = {};
+    for (const [key, value] of Object.entries(peer.subject ?? {}))
+      subject[key] = Array.isArray(value) ? value.join(',') : String(value);
+    tls.clientCertificate = { subject, raw: new Uint8Array(peer.raw), authorized: socket.authorized };
+    if (peer.subjectaltname !== undefined) tls.clientCertificate.san = peer.subjectaltname.split(', ');
+  }
+  return tls;
+}
+
+/** Runs authenticate once per request (cached on the context) and stores the identity for the logs. */
+async function identify(
+  c: Context<OciApiEnv>,
+  options: OciApiOptions,
+  target: AccessTarget,
+): Promise<Identity | undefined> {
+  if (options.authenticate === undefined) return undefined;
+  const result = await options.authenticate({
+    method: c.req.method,
+    path: new URL(c.req.url).pathname,
+    headers: c.req.raw.headers,
+    clientIp: clientIpOf(c),
+    tls: tlsOf(c),
+  });
+  if (result.kind === 'rejected') throw new ChallengeError(target, { reason: result.reason });
+  const identity = result.kind === 'identity' ? result.identity : undefined;
+  c.set('identity', identity);
+  return identity;
+}
+
+function accessRequest(
+  c: Context<OciApiEnv>,
+  target: AccessTarget,
+  identity: Identity | undefined,
+): AccessRequest {
+  const tls = tlsOf(c);
+  const forwarded = c.req.header('x-forwarded-for');
+  return {
+    action: target.action,
+    repository: target.repository,
+    reference: target.reference ?? '',
+    referenceType: target.referenceType ?? '',
+    identity,
+    method: c.req.method,
+    userAgent: c.req.header('user-agent') ?? '',
+    clientIp: clientIpOf(c),
+    forwardedFor:
+      forwarded === undefined
+        ? []
+        : forwarded
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s !== ''),
+    tls: { enabled: tls.enabled, version: tls.version ?? '' },
+    time: new Date(),
+  };
+}
+
+/**
+ * Authenticates (once) and authorizes `target`. Denied: anonymous callers get 401 with a challenge so clients
+ * retry with credentials; authenticated ones get 403 DENIED with the policy's reason.
+ */
+export async function checkAccess(
+  c: Context<OciApiEnv>,
+  options: OciApiOptions,
+  target: AccessTarget,
+  authenticated: { done: boolean; identity: Identity | undefined },
+): Promise<Identity | undefined> {
+  if (!authenticated.done) {
+    authenticated.identity = await identify(c, options, target);
+    authenticated.done = true;
+  }
+  const identity = authenticated.identity;
+  if (options.authorize === undefined) return identity;
+  const decision = await options.authorize(accessRequest(c, target, identity));
+  if (decision.allowed) return identity;
+  const reason = decision.reason ?? 'not allowed';
+  if (identity === undefined) throw new ChallengeError(target, { reason });
+  throw new OciError('DENIED', { detail: { reason } });
+}
+
+/** Asks authorize without throwing: used to filter the catalog and to decide whether a mount source is readable. */
+export async function isAllowed(
+  c: Context<OciApiEnv>,
+  options: OciApiOptions,
+  target: AccessTarget,
+  identity: Identity | undefined,
+): Promise<boolean> {
+  if (options.authorize === undefined) return true;
+  return (await options.authorize(accessRequest(c, target, identity))).allowed;
+}

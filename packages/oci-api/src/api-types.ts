@@ -1,0 +1,77 @@
+// Options of createOciApi and the typed Hono Env its handlers share with the app that mounts it.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Authenticate, Authorize, Challenge, Identity } from './ports.js';
+import type { ApiRouteKind } from './route-path.js';
+import type { Store } from './store-contract.js';
+
+export interface OciApiLimits {
+  /** Largest manifest body accepted; larger gets 413 SIZE_TOO_LARGE. Default 4 MiB (distribution-spec SHOULD accept 4 MiB). */
+  maxManifestBytes?: number;
+  /** Most `?tag=` parameters on one manifest PUT. Default 100. */
+  maxTagsPerPush?: number;
+  /** Largest `n` honoured on tags/list and _catalog; larger values are clamped. Default 10000. */
+  maxPageSize?: number;
+}
+
+/** What oci-api reports, for metrics (zot_http_*, zot_repo_downloads_total). Called after each response. */
+export type OciApiEvent =
+  | {
+      type: 'request';
+      method: string;
+      route: ApiRouteKind | 'unknown';
+      repository: string;
+      status: number;
+      durationMs: number;
+    }
+  | { type: 'manifestDownloaded'; repository: string; reference: string; digest: string };
+
+export type OciApiObserver = (event: OciApiEvent) => void;
+
+export interface OciApiLogger {
+  /** An unexpected error behind a 500; the body the client sees carries none of it. */
+  error(message: string, fields: Record<string, unknown>): void;
+}
+
+/** An entry of GET /v2/_oci/ext/discover (distribution-spec extensions/_oci.md). */
+export interface ExtensionDescriptor {
+  name: string;
+  url: string;
+  description?: string;
+  endpoints: string[];
+}
+
+export interface OciApiOptions {
+  store: Store;
+  /** Absent: every request is anonymous. */
+  authenticate?: Authenticate;
+  /** Absent: everything is allowed. */
+  authorize?: Authorize;
+  /** WWW-Authenticate values for a 401. Absent: `Basic realm="zot"`. */
+  challenge?: Challenge;
+  limits?: OciApiLimits;
+  observer?: OciApiObserver;
+  logger?: OciApiLogger;
+  extensions?: ExtensionDescriptor[];
+}
+
+/** The Node request/response under @hono/node-server; absent under app.request() in tests. */
+export interface NodeBindings {
+  incoming?: IncomingMessage;
+  outgoing?: ServerResponse;
+}
+
+export interface OciApiVariables {
+  /** Set once the request is authenticated; read by the request log and audit log. */
+  identity: Identity | undefined;
+  /** The repository the request addresses, '' for registry-wide routes. */
+  repository: string;
+  /** Bytes of a body this API wrote itself to the Node response (RESPONSE_ALREADY_SENT); for the request log. */
+  responseBytes: number;
+  /** Status of a response this API wrote itself; for the request log. */
+  responseStatus: number;
+}
+
+export interface OciApiEnv {
+  Bindings: NodeBindings;
+  Variables: OciApiVariables;
+}

@@ -1,0 +1,133 @@
+// HEAD/GET/PUT/DELETE /v2/<name>/manifests/<reference> (distribution-spec "Pulling manifests", "Pushing manifests",
+// "Deleting tags", "Deleting manifests").
+
+import { readLimitedBody } from './http-io.js';
+import { classifyReference, isTag } from './reference.js';
+import {
+  locations,
+  type MethodTable,
+  type RouteContext,
+  type RouteOf,
+  repositoryOf,
+} from './route-context.js';
+import { type ManifestStore, OciError } from './store-contract.js';
+
+/**
+ * Content negotiation: an Accept header that names media types, none of them the stored one and no wildcard,
+ * gets 404 MANIFEST_UNKNOWN (we never convert between formats, as zot). No Accept, or a wildcard: any type.
+ */
+function accepts(acceptHeader: string | undefined, mediaType: string): boolean {
+  if (acceptHeader === undefined || acceptHeader.trim() === '') return true;
+  const accepted = acceptHeader.split(',').map((part) => (part.split(';')[0] ?? '').trim().toLowerCase());
+  return accepted.some(
+    (type) => type === '' || type === '*/*' || type === 'application/*' || type === mediaType.toLowerCase(),
+  );
+}
+
+async function readManifest(
+  ctx: RouteContext,
+  route: RouteOf<'manifest'>,
+  withBody: boolean,
+): Promise<Response> {
+  const referenceType = classifyReference(route.reference);
+  await ctx.access({ action: 'read', repository: route.name, reference: route.reference, referenceType });
+  const { manifests } = repositoryOf(ctx, route.name);
+  const manifest = withBody ? await manifests.get(route.reference) : await manifests.stat(route.reference);
+  if (!accepts(ctx.c.req.header('accept'), manifest.mediaType)) {
+    throw new OciError('MANIFEST_UNKNOWN', {
+      detail: { reason: 'no acceptable media type', mediaType: manifest.mediaType },
+    });
+  }
+  const headers = {
+    'Content-Type': manifest.mediaType,
+    'Content-Length': String(manifest.size),
+    'Docker-Content-Digest': manifest.digest,
+  };
+  if (!withBody || !('content' in manifest)) return ctx.c.body(null, 200, headers);
+  ctx.options.observer?.({
+    type: 'manifestDownloaded',
+    repository: route.name,
+    reference: route.reference,
+    digest: manifest.digest,
+  });
+  return ctx.c.body(manifest.content as Uint8Array<ArrayBuffer>, 200, headers);
+}
+
+async function tagExists(manifests: ManifestStore, tag: string): Promise<boolean> {
+  try {
+    await manifests.stat(tag);
+    return true;
+  } catch (error) {
+    if (error instanceof OciError && (error.code === 'MANIFEST_UNKNOWN' || error.code === 'NAME_UNKNOWN'))
+      return false;
+    throw error;
+  }
+}
+
+/** The manifest's media type: the Content-Type the client MUST send, else the body's own mediaType field. */
+function mediaTypeOf(contentType: string | undefined, content: Uint8Array): string {
+  const fromHeader = (contentType ?? '').split(';')[0]?.trim() ?? '';
+  if (fromHeader !== '' && fromHeader !== 'application/octet-stream') return fromHeader;
+  try {
+    const parsed = JSON.parse(Buffer.from(content).toString('utf8')) as { mediaType?: unknown };
+    if (typeof parsed.mediaType === 'string') return parsed.mediaType;
+  } catch {
+    // not JSON: the store answers MANIFEST_INVALID below
+  }
+  throw new OciError('MANIFEST_INVALID', {
+    detail: { reason: 'no Content-Type and no mediaType in the manifest' },
+  });
+}
+
+async function putManifest(ctx: RouteContext, route: RouteOf<'manifest'>): Promise<Response> {
+  const referenceType = classifyReference(route.reference);
+  const extraTags = [...new Set(ctx.c.req.queries('tag') ?? [])];
+  if (extraTags.length > ctx.limits.maxTagsPerPush) {
+    throw new OciError('SIZE_TOO_LARGE', {
+      message: 'too many tag parameters',
+      detail: { limit: ctx.limits.maxTagsPerPush },
+    });
+  }
+  for (const tag of extraTags)
+    if (!isTag(tag)) throw new OciError('MANIFEST_INVALID', { message: 'invalid tag', detail: { tag } });
+  const { manifests } = repositoryOf(ctx, route.name);
+  const tags =
+    referenceType === 'tag'
+      ? [route.reference, ...extraTags.filter((t) => t !== route.reference)]
+      : extraTags;
+  // moving an existing tag is an update, not a create (zot's access model)
+  let action: 'create' | 'update' = 'create';
+  for (const tag of tags) if (await tagExists(manifests, tag)) action = 'update';
+  await ctx.access({ action, repository: route.name, reference: route.reference, referenceType });
+  const content = await readLimitedBody(ctx.c, ctx.limits.maxManifestBytes);
+  const mediaType = mediaTypeOf(ctx.c.req.header('content-type'), content);
+  const result = await manifests.put(
+    route.reference,
+    mediaType,
+    content,
+    extraTags.length > 0 ? { tags: extraTags } : {},
+  );
+  ctx.c.header('Location', locations.manifest(route.name, result.digest));
+  ctx.c.header('Docker-Content-Digest', result.digest);
+  ctx.c.header('Content-Length', '0');
+  // distribution-spec: a manifest with a subject is answered with OCI-Subject: the registry processed it
+  if (result.subject !== undefined) ctx.c.header('OCI-Subject', result.subject);
+  // distribution-spec v1.1.1: each ?tag= applied is echoed as one OCI-Tag header
+  for (const tag of extraTags) ctx.c.header('OCI-Tag', tag, { append: true });
+  return ctx.c.body(null, 201);
+}
+
+async function deleteManifest(ctx: RouteContext, route: RouteOf<'manifest'>): Promise<Response> {
+  const referenceType = classifyReference(route.reference);
+  await ctx.access({ action: 'delete', repository: route.name, reference: route.reference, referenceType });
+  await repositoryOf(ctx, route.name).manifests.delete(route.reference);
+  // distribution-spec "Deleting tags" / "Deleting manifests": 202 Accepted
+  return ctx.c.body(null, 202, { 'Content-Length': '0' });
+}
+
+export const manifestRoutes: MethodTable<'manifest'> = {
+  GET: (ctx, route) => readManifest(ctx, route, true),
+  HEAD: (ctx, route) => readManifest(ctx, route, false),
+  PUT: putManifest,
+  DELETE: deleteManifest,
+};

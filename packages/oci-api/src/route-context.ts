@@ -1,0 +1,45 @@
+// What every route handler receives: the Hono context, resolved options, the repository, and the access check.
+import type { Context } from 'hono';
+import type { AccessTarget } from './access.js';
+import type { OciApiEnv, OciApiOptions } from './api-types.js';
+import type { Identity } from './ports.js';
+import type { ApiRoute } from './route-path.js';
+import type { RepositoryStore } from './store-contract.js';
+
+export interface ResolvedLimits {
+  maxManifestBytes: number;
+  maxTagsPerPush: number;
+  maxPageSize: number;
+}
+
+export interface RouteContext {
+  c: Context<OciApiEnv>;
+  options: OciApiOptions;
+  limits: ResolvedLimits;
+  /** Authenticates (once per request) and authorizes; throws 401/403 as OciErrors. */
+  access(target: AccessTarget): Promise<Identity | undefined>;
+}
+
+export type RouteOf<K extends ApiRoute['kind']> = Extract<ApiRoute, { kind: K }>;
+
+export type RouteHandler<K extends ApiRoute['kind']> = (
+  ctx: RouteContext,
+  route: RouteOf<K>,
+) => Promise<Response>;
+
+/** Handlers by HTTP method for one route kind; a method not listed gets 405 with Allow. */
+export type MethodTable<K extends ApiRoute['kind']> = Partial<
+  Record<'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', RouteHandler<K>>
+>;
+
+export function repositoryOf(ctx: RouteContext, name: string): RepositoryStore {
+  ctx.c.set('repository', name);
+  return ctx.options.store.repository(name);
+}
+
+/** Where a client finds a blob, manifest or upload session. Relative, as zot answers (the spec allows either). */
+export const locations = {
+  blob: (name: string, digest: string) => `/v2/${name}/blobs/${digest}`,
+  manifest: (name: string, digest: string) => `/v2/${name}/manifests/${digest}`,
+  upload: (name: string, uploadSessionId: string) => `/v2/${name}/blobs/uploads/${uploadSessionId}`,
+};
