@@ -1,14 +1,21 @@
 // The ONLY place that turns a zot config into each library's options, and the libraries into one Hono app:
 // request log -> CORS -> health -> extensions (extend) -> the distribution-spec API.
 import type { Writable } from 'node:stream';
+import { join } from 'node:path';
 import type { ZotConfig } from '@zot-ts/config';
-import { createOciApi, type OciApiEnv, type OciApiOptions } from '@zot-ts/oci-api';
+import { createFileMetaStore, DEFAULT_METADATA_DIRECTORY_NAME, type MetaStore } from '@zot-ts/metastore';
+import { createOciApi, type OciApiEnv, type OciApiEvent, type OciApiOptions } from '@zot-ts/oci-api';
 import { createStore, type Store } from '@zot-ts/oci-store';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { type HealthState, healthRoutes } from './health.js';
 import { createLogger, type Logger, type LogSink, openSink } from './log-sink.js';
 import { requestLog } from './request-log.js';
+import { composeAuth } from './features/auth.js';
+import type { Feature, FeatureContext } from './features/feature.js';
+import { composeGc } from './features/gc.js';
+import { composeMetrics } from './features/metrics.js';
+import { composeSignatures } from './features/signatures.js';
 
 /** What callers (tests, auth, metrics) may add without touching this file. */
 export interface RegistryExtensions {
@@ -18,6 +25,8 @@ export interface RegistryExtensions {
   extend?: (app: Hono<OciApiEnv>, parts: { store: Store; logger: Logger }) => void;
   /** Where request logs go when log.output is unset. Default: process.stdout. */
   stdout?: Writable;
+  /** Injected clock (policies, retention) for tests. */
+  now?: () => Date;
 }
 
 export interface ComposedRegistry {
@@ -25,6 +34,9 @@ export interface ComposedRegistry {
   store: Store;
   logger: Logger;
   health: HealthState;
+  metaStore: MetaStore;
+  /** Features in composition order (auth, metrics, signatures, gc), for tests and shutdown. */
+  features: Feature[];
   /** Flushes and closes log files. */
   close(): Promise<void>;
 }
@@ -74,15 +86,42 @@ export async function composeRegistry(
   const logger = createLogger(logSink, config.log.level);
   const health: HealthState = { started: false, shuttingDown: false };
   const store = await createStore(storeOptionsOf(config));
+  const metaStore = await createFileMetaStore({
+    directory: join(config.storage.rootDirectory, DEFAULT_METADATA_DIRECTORY_NAME),
+  });
+
+  // Features in order: auth first, because later ones (metrics, key upload) ask it who is calling.
+  const context: FeatureContext = {
+    config,
+    store,
+    logger,
+    metaStore,
+    ...(extensions.now === undefined ? {} : { now: extensions.now }),
+  };
+  const { feature: authFeature, auth } = await composeAuth(context);
+  context.auth = auth;
+  const features: Feature[] = [
+    authFeature,
+    await composeMetrics(context),
+    await composeSignatures(context),
+    await composeGc(context),
+  ];
 
   const app = new Hono<OciApiEnv>();
   app.use('*', requestLog(auditSink === undefined ? { logger } : { logger, audit: auditSink }));
   app.use('*', corsOf(config));
   app.route('/', healthRoutes(health));
+  for (const feature of features) feature.extend?.(app);
   extensions.extend?.(app, { store, logger });
+  const observers = features.flatMap((f) => (f.observer === undefined ? [] : [f.observer]));
+  if (extensions.api?.observer !== undefined) observers.push(extensions.api.observer);
   const api = createOciApi({
     logger: { error: (message, fields) => logger.error(message, fields) },
+    ...Object.assign({}, ...features.map((f) => f.api ?? {})),
     ...extensions.api,
+    observer: (event: OciApiEvent) => {
+      for (const observer of observers) observer(event);
+    },
     store,
   });
   app.route('/', api);
@@ -92,13 +131,17 @@ export async function composeRegistry(
       404,
     ),
   );
+  for (const feature of features) feature.start?.();
   health.started = true;
   return {
     app,
     store,
     logger,
     health,
+    metaStore,
+    features,
     async close() {
+      for (const feature of [...features].reverse()) await feature.close?.();
       await Promise.all([logSink.close(), auditSink?.close()]);
     },
   };

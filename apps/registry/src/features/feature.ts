@@ -1,0 +1,34 @@
+// A feature is one slice of the config turned into library options and wired into the app: auth, metrics,
+// signatures, GC. compose.ts runs them in order and merges what they return; each lives in its own file.
+import type { ZotConfig } from '@zot-ts/config';
+import type { MetaStore } from '@zot-ts/metastore';
+import type { OciApiEnv, OciApiObserver, OciApiOptions } from '@zot-ts/oci-api';
+import type { Store } from '@zot-ts/oci-store';
+import type { Hono } from 'hono';
+import type { Logger } from '../log-sink.js';
+import type { AuthFeature } from './auth.js';
+
+export interface FeatureContext {
+  config: ZotConfig;
+  store: Store;
+  logger: Logger;
+  /** Users, API keys, sessions, tag push/pull times, signature results; under the storage root. */
+  metaStore: MetaStore;
+  /** Set once the auth feature has run: who is calling, and what they may do (used by /metrics, key upload...). */
+  auth?: AuthFeature;
+  /** Injected clock for tests (policies, retention). */
+  now?: () => Date;
+}
+
+export interface Feature {
+  /** Ports handed to createOciApi. Only the auth feature sets authenticate/authorize/challenge. */
+  api?: Partial<Omit<OciApiOptions, 'store' | 'observer'>>;
+  /** Called after every API response (metrics, tag pull times); observers of all features are fanned out. */
+  observer?: OciApiObserver;
+  /** Adds routes or middleware before the distribution-spec routes, in feature order. */
+  extend?: (app: Hono<OciApiEnv>) => void;
+  /** Starts background work (GC schedule) once the server is composed. */
+  start?: () => void;
+  /** Stops background work and releases resources on shutdown. */
+  close?: () => Promise<void>;
+}
