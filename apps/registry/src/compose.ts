@@ -1,21 +1,22 @@
 // The ONLY place that turns a zot config into each library's options, and the libraries into one Hono app:
 // request log -> CORS -> health -> extensions (extend) -> the distribution-spec API.
-import type { Writable } from 'node:stream';
+
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import type { ZotConfig } from '@zot-ts/config';
 import { createFileMetaStore, DEFAULT_METADATA_DIRECTORY_NAME, type MetaStore } from '@zot-ts/metastore';
 import { createOciApi, type OciApiEnv, type OciApiEvent, type OciApiOptions } from '@zot-ts/oci-api';
 import { createStore, type Store } from '@zot-ts/oci-store';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { type HealthState, healthRoutes } from './health.js';
-import { createLogger, type Logger, type LogSink, openSink } from './log-sink.js';
-import { requestLog } from './request-log.js';
 import { composeAuth } from './features/auth.js';
 import type { Feature, FeatureContext } from './features/feature.js';
 import { composeGc } from './features/gc.js';
 import { composeMetrics } from './features/metrics.js';
 import { composeSignatures } from './features/signatures.js';
+import { type HealthState, healthRoutes } from './health.js';
+import { createLogger, type Logger, type LogSink, openSink } from './log-sink.js';
+import { requestLog } from './request-log.js';
 
 /** What callers (tests, auth, metrics) may add without touching this file. */
 export interface RegistryExtensions {

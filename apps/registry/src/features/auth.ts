@@ -12,7 +12,9 @@ export interface AuthFeature {
   canReadMetrics(identity: Identity | undefined): boolean;
 }
 
-export async function composeAuth(_context: FeatureContext): Promise<{ feature: Feature; auth: AuthFeature }> {
+export async function composeAuth(
+  _context: FeatureContext,
+): Promise<{ feature: Feature; auth: AuthFeature }> {
   return {
     feature: {},
     auth: {
