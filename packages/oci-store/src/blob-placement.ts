@@ -16,6 +16,8 @@ export async function placeBlob(
   const { driver, locator } = context;
   const destination = layout.blobPath(repository, digest);
   return context.locks.withDigestLock(digest, async () => {
+    // GC reads this under the same digest lock: a blob placed now is young whatever its mtime says
+    context.blobTouches.touch(destination);
     if (await driver.stat(destination)) {
       await driver.delete(sourcePath);
       return { deduped: true };

@@ -38,6 +38,7 @@ export function createBlobStore(context: StoreContext, repository: string): Blob
       if ((await referencedDigests(context, repository)).has(digest)) {
         throw new OciError('BLOB_IN_USE', { detail: { digest } });
       }
+      context.blobDeletions += 1;
       await context.locks.withDigestLock(digest, () => driver.delete(path));
       context.locator.remove(digest, path);
     });
@@ -53,12 +54,18 @@ export function createBlobStore(context: StoreContext, repository: string): Blob
     if (fromRepository === repository) return true;
     await initRepository(context, repository);
     const destination = layout.blobPath(repository, digest);
-    if (await driver.stat(destination)) return true;
+    // a mounted blob is young for GC, even when it was here already or the link keeps an old mtime
+    const alreadyHere = await context.locks.withDigestLock(digest, async () => {
+      context.blobTouches.touch(destination);
+      return (await driver.stat(destination)) !== undefined;
+    });
+    if (alreadyHere) return true;
     if (source.context === context) {
       const sourcePath = layout.blobPath(fromRepository, digest);
-      const linked = await context.locks.withDigestLock(digest, () =>
-        linkQuietly(context, sourcePath, destination),
-      );
+      const linked = await context.locks.withDigestLock(digest, async () => {
+        context.blobTouches.touch(destination);
+        return linkQuietly(context, sourcePath, destination);
+      });
       if (linked || (await driver.stat(destination))) {
         context.locator.add(digest, destination);
         events.emit({ type: 'blobWritten', repository, digest, size: sourceInfo.size, deduped: true });

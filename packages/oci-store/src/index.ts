@@ -21,6 +21,23 @@ export {
   tryParseDigest,
 } from './digest.js';
 export { isOciError, OciError, type OciErrorCode, type OciErrorOptions, ociErrorMessages } from './errors.js';
+export { createGcJob } from './gc/gc-job.js';
+export type {
+  GcCounts,
+  GcDecision,
+  GcJob,
+  GcJobOptions,
+  GcKind,
+  GcRunSummary,
+  IsSignature,
+  KeepTagsRule,
+  RetentionOptions,
+  RetentionPolicy,
+  SignatureCandidate,
+  TagTimes,
+} from './gc/gc-types.js';
+export { judgeTags, matchesPatterns, type TagVerdict } from './gc/retention-rules.js';
+export { defaultIsSignature } from './gc/signatures.js';
 export { layout, OCI_LAYOUT_CONTENT } from './layout.js';
 export { createLocalDriver, type LocalDriverOptions } from './local-driver.js';
 export { createInProcessLocks, type Locks } from './locks.js';

@@ -70,21 +70,28 @@ export function createManifestStore(context: StoreContext, repository: string): 
       throw new OciError('DIGEST_INVALID', { detail: { digest: parsed.digest, actual: digest } });
     }
     const summary = parseManifest(mediaType, content);
-    for (const required of requiredDigests(summary, isOptionalLayer)) {
-      if (!(await driver.stat(layout.blobPath(repository, required)))) {
-        throw new OciError('MANIFEST_BLOB_UNKNOWN', { detail: { digest: required } });
-      }
-    }
+    const required = requiredDigests(summary, isOptionalLayer);
+    const deletionsBeforeCheck = context.blobDeletions;
+    await assertBlobsPresent(required);
     await initRepository(context, repository);
     const blobPath = layout.blobPath(repository, digest);
-    await context.locks.withDigestLock(digest, async () => {
-      if (!(await driver.stat(blobPath))) await driver.putContent(blobPath, content);
-    });
+    const storeManifestBlob = () =>
+      context.locks.withDigestLock(digest, async () => {
+        context.blobTouches.touch(blobPath);
+        if (!(await driver.stat(blobPath))) await driver.putContent(blobPath, content);
+      });
+    await storeManifestBlob();
     context.locator.add(digest, blobPath);
     context.summaries.set(digest, summary);
 
     const descriptor: Descriptor = { mediaType: summary.mediaType, digest, size: content.byteLength };
     const tagExisted = await context.locks.withRepoLock(repository, async () => {
+      // GC decides and deletes under this lock: when it deleted anything since the checks above, check
+      // again, so index.json never names a manifest whose blobs went in between
+      if (context.blobDeletions !== deletionsBeforeCheck) {
+        await assertBlobsPresent(required);
+        await storeManifestBlob();
+      }
       const index = (await readIndex(driver, repository)) ?? emptyIndex();
       let changed = false;
       let moved = false;
@@ -110,6 +117,14 @@ export function createManifestStore(context: StoreContext, repository: string): 
     return { digest, tagExisted, ...(subject !== undefined ? { subject } : {}) };
   }
 
+  async function assertBlobsPresent(digests: Iterable<string>): Promise<void> {
+    for (const required of digests) {
+      if (!(await driver.stat(layout.blobPath(repository, required)))) {
+        throw new OciError('MANIFEST_BLOB_UNKNOWN', { detail: { digest: required } });
+      }
+    }
+  }
+
   async function remove(reference: string): Promise<void> {
     const parsed = parseReference(reference, 'MANIFEST_UNKNOWN');
     const removed = await context.locks.withRepoLock(repository, async () => {
@@ -132,6 +147,7 @@ export function createManifestStore(context: StoreContext, repository: string): 
         !(await referencedDigests(context, repository, index)).has(parsed.digest)
       ) {
         const blobPath = layout.blobPath(repository, parsed.digest);
+        context.blobDeletions += 1;
         await driver.delete(blobPath);
         context.locator.remove(parsed.digest, blobPath);
       }

@@ -4,6 +4,7 @@
 import type { Hash } from 'node:crypto';
 import { type BlobLocator, createBlobLocator } from './blob-locator.js';
 import type { EventHub } from './events.js';
+import { BlobTouches } from './gc/blob-touches.js';
 import { layout, OCI_LAYOUT_CONTENT } from './layout.js';
 import type { Locks } from './locks.js';
 import type { ManifestSummary } from './manifest-parse.js';
@@ -30,6 +31,13 @@ export interface StoreContext {
   readonly summaries: SummaryCache;
   /** Bumped whenever a repository directory appears or disappears, to invalidate the catalog cache. */
   catalogGeneration: number;
+  /** When each blob path was last placed (for GC's delay: a hard link keeps an old mtime). */
+  readonly blobTouches: BlobTouches;
+  /**
+   * Bumped before any blob file is deleted (GC, blob delete, manifest delete). A manifest put that saw
+   * another value before its checks re-checks its blobs under the repository lock.
+   */
+  blobDeletions: number;
   /** Resolves a repository of the whole store (may live in another context, for cross-root mounts). */
   readonly repositoryOf: (name: string) => RepositoryStore & { readonly context: StoreContext };
 }
@@ -64,6 +72,8 @@ export function createStoreContext(options: {
     uploads: new Map(),
     summaries: new SummaryCache(),
     catalogGeneration: 0,
+    blobTouches: new BlobTouches(),
+    blobDeletions: 0,
   };
 }
 

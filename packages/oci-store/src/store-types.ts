@@ -154,7 +154,18 @@ export type StoreEvent =
   | { type: 'tagDeleted'; repository: string; tag: string; digest: Digest }
   | { type: 'uploadStarted'; repository: string; uploadSessionId: string }
   | { type: 'uploadFinished'; repository: string; uploadSessionId: string; digest: Digest; size: number }
-  | { type: 'gcRun'; repository: string; durationMs: number; deleted: { blob: number; manifest: number; upload: number }; reclaimedBytes: number; error?: string };
+  | {
+      type: 'gcRun';
+      repository: string;
+      durationMs: number;
+      deleted: { blob: number; manifest: number; upload: number };
+      reclaimedBytes: number;
+      error?: string;
+      /** Tags retention removed. */
+      tagsDeleted?: number;
+      /** What dry-run decisions would have deleted (retention dryRun, or a whole dry run); absent when none. */
+      dryRun?: { blob: number; manifest: number; upload: number; tag: number };
+    };
 
 export type StoreObserver = (event: StoreEvent) => void;
 

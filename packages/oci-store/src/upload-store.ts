@@ -13,9 +13,19 @@ import type { BlobInfo, Digest, UploadStatus, UploadStore } from './store-types.
 
 type Body = AsyncIterable<Uint8Array> | Readable;
 
+/** The lock every step of one upload session holds; GC takes it too before removing an abandoned one. */
+export function uploadSessionLockKey(repository: string, uploadSessionId: string): string {
+  return `upload:${repository}/${uploadSessionId}`;
+}
+
+/** The key of a session's in-memory hash state in `context.uploads`. */
+export function uploadStateKey(repository: string, uploadSessionId: string): string {
+  return `${repository}/${uploadSessionId}`;
+}
+
 export function createUploadStore(context: StoreContext, repository: string): UploadStore {
   const { driver, events } = context;
-  const stateKey = (uploadSessionId: string): string => `${repository}/${uploadSessionId}`;
+  const stateKey = (uploadSessionId: string): string => uploadStateKey(repository, uploadSessionId);
 
   function unknown(uploadSessionId: string): OciError {
     return new OciError('BLOB_UPLOAD_UNKNOWN', {
@@ -49,7 +59,7 @@ export function createUploadStore(context: StoreContext, repository: string): Up
   }
 
   const withSession = <T>(uploadSessionId: string, work: () => Promise<T>): Promise<T> =>
-    context.locks.withKeyLock(`upload:${stateKey(uploadSessionId)}`, work);
+    context.locks.withKeyLock(uploadSessionLockKey(repository, uploadSessionId), work);
 
   async function start(): Promise<UploadStatus> {
     await initRepository(context, repository);

@@ -1,0 +1,173 @@
+// `zot verify-feature retention <config>`: what GC and retention would delete now, without deleting
+// anything. zot's command keeps running GC on its interval (and really deletes orphan blobs); this one
+// makes one pass over every repository as a whole dry run and exits 0, so it is safe against live storage.
+// zot's flags are accepted: -l/--log-file writes the report to a file; -i/--gc-interval and -t/--timeout
+// have nothing to do in a single pass and are ignored.
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadConfig, parseDuration, type StorageOptions, type ZotConfig } from '@zot-ts/config';
+import { createFileMetaStore, DEFAULT_METADATA_DIRECTORY_NAME, type MetaStore } from '@zot-ts/metastore';
+import {
+  createGcJob,
+  createStore,
+  type GcDecision,
+  type GcJobOptions,
+  type RetentionOptions,
+  type Store,
+  type TagTimes,
+} from '@zot-ts/oci-store';
+import { storeOptionsOf } from '../compose.js';
+
+const USAGE = 'usage: zot verify-feature retention [-l log-file] [-i gc-interval] [-t timeout] <config>\n';
+
+/** storage.retention with durations in milliseconds (zot: retention.delay defaults to gcDelay). */
+export function retentionOptionsOf(storage: StorageOptions): RetentionOptions | undefined {
+  const { retention } = storage;
+  if (retention === undefined) return undefined;
+  const optionalMs = (value: string | undefined) => (value === undefined ? {} : { ms: parseDuration(value) });
+  return {
+    dryRun: retention.dryRun,
+    delayMs: parseDuration(retention.delay ?? storage.gcDelay),
+    policies: retention.policies.map((policy) => ({
+      repositories: policy.repositories,
+      deleteReferrers: policy.deleteReferrers,
+      deleteUntagged: policy.deleteUntagged,
+      keepTags: policy.keepTags.map((keep) => {
+        const pulled = optionalMs(keep.pulledWithin).ms;
+        const pushed = optionalMs(keep.pushedWithin).ms;
+        return {
+          patterns: keep.patterns,
+          ...(pulled !== undefined ? { pulledWithinMs: pulled } : {}),
+          ...(pushed !== undefined ? { pushedWithinMs: pushed } : {}),
+          ...(keep.mostRecentlyPushedCount !== undefined
+            ? { mostRecentlyPushedCount: keep.mostRecentlyPushedCount }
+            : {}),
+          ...(keep.mostRecentlyPulledCount !== undefined
+            ? { mostRecentlyPulledCount: keep.mostRecentlyPulledCount }
+            : {}),
+        };
+      }),
+    })),
+  };
+}
+
+/** createGcJob options for one storage root (the global storage or one subPaths entry). */
+export function gcJobOptionsOf(
+  store: Store,
+  storage: StorageOptions,
+  ports: Pick<GcJobOptions, 'tagTimes' | 'isSignature' | 'onDecision' | 'dryRun'> = {},
+): GcJobOptions {
+  const retention = retentionOptionsOf(storage);
+  return {
+    store,
+    delayMs: parseDuration(storage.gcDelay),
+    // zot: with no matching policy untagged manifests go and referrers stay (signatures still go with their image)
+    deleteUntagged: true,
+    deleteReferrers: false,
+    ...(retention !== undefined ? { retention } : {}),
+    ...ports,
+  };
+}
+
+/** The metastore's tag times as the GC port wants them. */
+export function tagTimesOf(meta: MetaStore): TagTimes {
+  return {
+    async list(repository) {
+      return (await meta.tagTimes.list(repository)).map((record) => ({
+        tag: record.tag,
+        digest: record.digest,
+        pushedAt: record.pushedAt,
+        ...(record.lastPulledAt !== undefined ? { pulledAt: record.lastPulledAt } : {}),
+      }));
+    },
+  };
+}
+
+/** The storage settings a repository routes to: the longest matching subPaths prefix, else the global ones. */
+function storageFor(config: ZotConfig, repository: string): StorageOptions {
+  let best: { length: number; options: StorageOptions } = { length: 0, options: config.storage };
+  for (const [prefix, options] of Object.entries(config.storage.subPaths ?? {})) {
+    const trimmed = prefix.replace(/^\/+|\/+$/g, '');
+    if (trimmed === '' || trimmed.length <= best.length) continue;
+    if (repository === trimmed || repository.startsWith(`${trimmed}/`))
+      best = { length: trimmed.length, options };
+  }
+  return best.options;
+}
+
+function describeDecision(decision: GcDecision): string {
+  const what =
+    decision.tag !== undefined && decision.kind !== 'blob'
+      ? `${decision.kind} ${decision.tag}`
+      : decision.kind;
+  const digest = decision.digest !== undefined ? ` ${decision.digest}` : '';
+  return `${decision.repository}: would delete ${what}${digest} (${decision.reason})`;
+}
+
+export async function runVerifyFeature(args: string[]): Promise<number> {
+  const [feature, ...rest] = args;
+  let logFile: string | undefined;
+  const positional: string[] = [];
+  for (let index = 0; index < rest.length; index++) {
+    const arg = rest[index] as string;
+    if (['-l', '--log-file', '-i', '--gc-interval', '-t', '--timeout'].includes(arg)) {
+      const value = rest[++index];
+      if (value === undefined) return usage();
+      if (arg === '-l' || arg === '--log-file') logFile = value;
+    } else positional.push(arg);
+  }
+  if (feature !== 'retention' || positional.length !== 1) return usage();
+  const config = await loadConfig(positional[0] as string);
+  if (!config.storage.gc) {
+    process.stderr.write(
+      'zot verify-feature retention: storage.gc is off, so neither GC nor retention runs\n',
+    );
+    return 1;
+  }
+  const store = createStore(storeOptionsOf(config));
+  // read tag times only where the registry keeps them; opening the metastore elsewhere would create it
+  const metaDirectory = join(config.storage.rootDirectory, DEFAULT_METADATA_DIRECTORY_NAME);
+  const meta = existsSync(metaDirectory)
+    ? await createFileMetaStore({ directory: metaDirectory })
+    : undefined;
+  const lines: string[] = [];
+  const totals = { tag: 0, manifest: 0, blob: 0, upload: 0, bytes: 0 };
+  try {
+    const jobs = new Map<StorageOptions, ReturnType<typeof createGcJob>>();
+    const { repositories } = await store.catalog();
+    for (const repository of repositories) {
+      const storage = storageFor(config, repository);
+      let job = jobs.get(storage);
+      if (job === undefined) {
+        job = createGcJob(
+          gcJobOptionsOf(store, storage, {
+            dryRun: true,
+            ...(meta !== undefined ? { tagTimes: tagTimesOf(meta) } : {}),
+            onDecision: (decision) => {
+              lines.push(describeDecision(decision));
+              totals[decision.kind] += 1;
+              totals.bytes += decision.size ?? 0;
+            },
+          }),
+        );
+        jobs.set(storage, job);
+      }
+      await job.runRepository(repository);
+    }
+  } finally {
+    await meta?.close();
+  }
+  lines.push(
+    `retention (dry run): ${totals.tag} tags, ${totals.manifest} manifests, ${totals.blob} blobs, ${totals.upload} uploads would be deleted (${totals.bytes} bytes); nothing was deleted`,
+  );
+  const report = `${lines.join('\n')}\n`;
+  if (logFile !== undefined) await writeFile(logFile, report);
+  else process.stdout.write(report);
+  return 0;
+}
+
+function usage(): number {
+  process.stderr.write(USAGE);
+  return 2;
+}

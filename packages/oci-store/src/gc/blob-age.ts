@@ -1,0 +1,16 @@
+// "Older than the delay", as zot's isBlobOlderThan decides it (mtime + delay <= now), except that a blob
+// the store placed recently counts as young whatever its mtime (see blob-touches.ts).
+import type { StoreContext } from '../store-context.js';
+
+/** True when the file at `path` may be collected: missing, or last written/placed at least `delayMs` ago. */
+export async function isOlderThan(
+  context: StoreContext,
+  path: string,
+  delayMs: number,
+  now: number,
+): Promise<{ old: boolean; size: number }> {
+  const info = await context.driver.stat(path);
+  if (!info) return { old: true, size: 0 };
+  const lastWrite = Math.max(info.modifiedAt.getTime(), context.blobTouches.lastTouch(path) ?? 0);
+  return { old: lastWrite + delayMs <= now, size: info.size };
+}
