@@ -1,7 +1,8 @@
 // `pnpm bench`: push and pull images with a 1, 10 and 100 MiB layer at concurrency 1, 4 and 16, read manifests
 // by tag at concurrency 16, and compare with the ceiling of the same bytes through plain file copy + sha256.
 // The registry runs as a child process (`zot serve`), so its RSS is its own and client work does not count.
-// Not a test: prints a table. Environment: BENCH_TARGET_MIB (bytes per cell, default 256), BENCH_SIZES (e.g. "1,10").
+// Not a test: prints a table. Environment: BENCH_TARGET_MIB (bytes per cell, default 256), BENCH_SIZES (e.g. "1,10"),
+// BENCH_SERVER=distribution to run the same cells against CNCF distribution (Debian's docker-registry) instead.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -13,7 +14,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -173,6 +174,47 @@ async function startServer(directory: string): Promise<{ url: string; pid: numbe
   };
 }
 
+/** CNCF distribution (Debian's `docker-registry`) on a free loopback port, storage in the same temp folder. */
+async function startDistribution(
+  directory: string,
+): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  const port = await new Promise<number>((done) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => done(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+  const config = join(directory, 'distribution.yml');
+  writeFileSync(
+    config,
+    [
+      'version: 0.1',
+      'log: { level: error }',
+      `storage: { filesystem: { rootdirectory: ${join(directory, 'data')} }, delete: { enabled: true } }`,
+      `http: { addr: "127.0.0.1:${port}" }`,
+    ].join('\n'),
+  );
+  const child = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'ignore', 'ignore'] });
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const ready = await http(url, 'GET', '/v2/').then(
+      (result) => result.status === 200,
+      () => false,
+    );
+    if (ready) break;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  return {
+    url,
+    pid: child.pid ?? 0,
+    stop: () =>
+      new Promise((done) => {
+        child.on('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
 /** The ceiling: the same bytes hashed and written to a temp file then renamed (push), read back in 1 MiB chunks (pull). */
 async function ceiling(
   directory: string,
@@ -209,7 +251,10 @@ async function ceiling(
 
 async function main(): Promise<void> {
   const directory = mkdtempSync(join(tmpdir(), 'zot-bench-'));
-  const server = await startServer(directory);
+  const server =
+    process.env.BENCH_SERVER === 'distribution'
+      ? await startDistribution(directory)
+      : await startServer(directory);
   const { url } = server;
   const lines: string[] = [];
   const print = (line: string) => {
