@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { ZotConfig } from '@zot-ts/config';
 import { createFileMetaStore, DEFAULT_METADATA_DIRECTORY_NAME, type MetaStore } from '@zot-ts/metastore';
-import { createOciApi, type OciApiEnv, type OciApiEvent, type OciApiOptions } from '@zot-ts/oci-api';
+import {
+  createOciApi,
+  type ExtensionDescriptor,
+  type OciApiEnv,
+  type OciApiEvent,
+  type OciApiOptions,
+} from '@zot-ts/oci-api';
 import { createStore, type Store } from '@zot-ts/oci-store';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
@@ -76,6 +82,17 @@ function corsOf(config: ZotConfig) {
   });
 }
 
+/** Discover entries of all features: entries with the same name (`_zot`) share one entry with all endpoints. */
+function mergeExtensions(entries: ExtensionDescriptor[]): ExtensionDescriptor[] {
+  const byName = new Map<string, ExtensionDescriptor>();
+  for (const entry of entries) {
+    const seen = byName.get(entry.name);
+    if (seen === undefined) byName.set(entry.name, { ...entry, endpoints: [...entry.endpoints] });
+    else seen.endpoints.push(...entry.endpoints.filter((e) => !seen.endpoints.includes(e)));
+  }
+  return [...byName.values()];
+}
+
 export async function composeRegistry(
   config: ZotConfig,
   extensions: RegistryExtensions = {},
@@ -119,6 +136,7 @@ export async function composeRegistry(
   const api = createOciApi({
     logger: { error: (message, fields) => logger.error(message, fields) },
     ...Object.assign({}, ...features.map((f) => f.api ?? {})),
+    extensions: mergeExtensions(features.flatMap((f) => f.api?.extensions ?? [])),
     ...extensions.api,
     observer: (event: OciApiEvent) => {
       for (const observer of observers) observer(event);

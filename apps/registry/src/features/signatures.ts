@@ -1,6 +1,78 @@
-// Signatures and trust from extensions.trust (issue 8). Placeholder until the signature wiring lands.
+// Signatures and trust from extensions.trust (issue 8): a trust store of cosign public keys under the
+// storage root, a verifier that reads signatures through the store and recomputes on store events, and the
+// routes that add keys and serve results. Off unless `extensions.trust.enable` with cosign or notation (zot:
+// SetupImageTrustRoutes skips everything otherwise).
+import { join } from 'node:path';
+import { createSignatureVerifier, createTrustStore } from '@zot-ts/cosign';
+import type { ExtensionDescriptor } from '@zot-ts/oci-api';
 import type { Feature, FeatureContext } from './feature.js';
+import { createSignatureAccess } from './signatures-access.js';
+import { COSIGN_KEY_PATH, SIGNATURES_PATH, signatureRoutes } from './signatures-routes.js';
+import { createStoreSignatureSource } from './signatures-source.js';
 
-export async function composeSignatures(_context: FeatureContext): Promise<Feature> {
-  return {};
+/** zot keeps uploaded cosign keys in `<rootDirectory>/_cosign` (pkg/extensions/imagetrust: cosignDirRelativePath). */
+export const COSIGN_DIRECTORY_NAME = '_cosign';
+
+/** Options zot's config has no key for; compose passes none today. */
+export interface SignaturesOptions {
+  /** A sigstore trusted_root.json (object or text) to verify keyless bundles against. */
+  trustedRoot?: unknown;
+  /** Largest signature blob read into memory; default 8 MiB. */
+  maxBlobBytes?: number;
+  /** Most manifests whose results are cached. */
+  maxCachedManifests?: number;
+}
+
+/** Announced in GET /v2/_oci/ext/discover, as zot announces its `_zot` extension endpoints. */
+export function signaturesExtension(cosign: boolean): ExtensionDescriptor {
+  return {
+    name: '_zot',
+    url: 'https://github.com/project-zot/zot/blob/v2.1.17/pkg/extensions/_zot.md',
+    description: 'zot registry extensions',
+    endpoints: cosign ? [COSIGN_KEY_PATH, SIGNATURES_PATH] : [SIGNATURES_PATH],
+  };
+}
+
+export async function composeSignatures(
+  context: FeatureContext,
+  options: SignaturesOptions = {},
+): Promise<Feature> {
+  const trust = context.config.extensions?.trust;
+  if (trust === undefined || !trust.enable || !(trust.cosign || trust.notation)) return {};
+
+  const source = createStoreSignatureSource({
+    store: context.store,
+    ...(options.maxBlobBytes === undefined ? {} : { maxBlobBytes: options.maxBlobBytes }),
+  });
+  // The verifier reads keys through the trust store at computation time; a new key clears its results.
+  const verifier = createSignatureVerifier({
+    source,
+    trustStore: { list: () => trustStore.list() },
+    ...(options.trustedRoot === undefined ? {} : { trustedRoot: options.trustedRoot }),
+    ...(options.maxCachedManifests === undefined ? {} : { maxEntries: options.maxCachedManifests }),
+  });
+  const trustStore = createTrustStore({
+    directory: join(context.config.storage.rootDirectory, COSIGN_DIRECTORY_NAME),
+    onKeyAdded: () => verifier.onKeyAdded(),
+  });
+  // A signature pushed or deleted (or GC removing one) changes the results of the manifest it signs.
+  const unsubscribe = context.store.subscribe((event) => verifier.onStoreEvent(event));
+  const access = createSignatureAccess({ config: context.config, auth: context.auth });
+
+  return {
+    api: { extensions: [signaturesExtension(trust.cosign)] },
+    extend(app) {
+      signatureRoutes(app, {
+        store: context.store,
+        trustStore,
+        verifier: verifier,
+        access,
+        logger: context.logger,
+        cosignKeys: trust.cosign,
+      });
+    },
+    async close() {
+      unsubscribe();
+    },
+  };
 }
