@@ -136,6 +136,21 @@ describe('onStoreEvent', () => {
       expect(findSampleValue(parsed, 'zot_retention_dry_run_candidates_total', { type: 'tag' })).toBe(3);
       expect(findSampleValue(parsed, 'zot_retention_dry_run_candidates_total', { type: 'blob' })).toBe(0);
     });
+
+    it('counts the dry-run decisions a GC pass reports on its gcRun event, apart from what it deleted', async () => {
+      const metrics = createRegistryMetrics({ version: 'v' });
+      metrics.onStoreEvent(
+        gcRun({
+          deleted: { blob: 1, manifest: 0, upload: 0 },
+          dryRun: { blob: 0, manifest: 2, upload: 0, tag: 4 },
+        }),
+      );
+      const parsed = await scrape(metrics);
+      expect(findSampleValue(parsed, 'zot_retention_dry_run_candidates_total', { type: 'manifest' })).toBe(2);
+      expect(findSampleValue(parsed, 'zot_retention_dry_run_candidates_total', { type: 'tag' })).toBe(4);
+      expect(findSampleValue(parsed, 'zot_gc_deleted_total', { type: 'manifest' })).toBe(0);
+      expect(findSampleValue(parsed, 'zot_gc_deleted_total', { type: 'blob' })).toBe(1);
+    });
   });
 
   describe('repository sizes under the label cap', () => {

@@ -63,6 +63,8 @@ function applyGcRun(state: StoreEventState, event: GcRunEvent): void {
     instruments.gcReclaimedBytes.inc(event.reclaimedBytes);
     adjustStorageBytes(state, event.repository, -event.reclaimedBytes);
   }
+  // oci-store reports retention dry runs on the GC pass itself rather than as a separate event
+  if (event.dryRun !== undefined) countRetentionCandidates(instruments, event.dryRun);
   instruments.gcLastRunTimestamp.set(state.nowMs() / 1000);
 }
 

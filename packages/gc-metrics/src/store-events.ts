@@ -32,6 +32,8 @@ export interface GcRunEvent {
   deleted: { blob: number; manifest: number; upload: number };
   reclaimedBytes: number;
   error?: string;
+  /** What dry-run decisions of this pass would have deleted (oci-store's GC reports retention dryRun here). */
+  dryRun?: { blob: number; manifest: number; upload: number; tag: number };
 }
 
 /** Retention ran with `dryRun: true`: what it would have deleted, counted by kind. */
