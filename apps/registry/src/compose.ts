@@ -127,6 +127,7 @@ export async function composeRegistry(
 
   const app = new Hono<OciApiEnv>();
   app.use('*', requestLog(auditSink === undefined ? { logger } : { logger, audit: auditSink }));
+  for (const feature of features) if (feature.middleware !== undefined) app.use('*', feature.middleware);
   app.use('*', corsOf(config));
   app.route('/', healthRoutes(health));
   for (const feature of features) feature.extend?.(app);

@@ -4,7 +4,7 @@ import type { ZotConfig } from '@zot-ts/config';
 import type { MetaStore } from '@zot-ts/metastore';
 import type { OciApiEnv, OciApiObserver, OciApiOptions } from '@zot-ts/oci-api';
 import type { Store } from '@zot-ts/oci-store';
-import type { Hono } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
 import type { Logger } from '../log-sink.js';
 import type { AuthFeature } from './auth.js';
 
@@ -25,6 +25,8 @@ export interface Feature {
   api?: Partial<Omit<OciApiOptions, 'store' | 'observer'>>;
   /** Called after every API response (metrics, tag pull times); observers of all features are fanned out. */
   observer?: OciApiObserver;
+  /** Runs on every request, first of all (before health routes and every feature's routes): request metrics. */
+  middleware?: MiddlewareHandler<OciApiEnv>;
   /** Adds routes or middleware before the distribution-spec routes, in feature order. */
   extend?: (app: Hono<OciApiEnv>) => void;
   /** Starts background work (GC schedule) once the server is composed. */

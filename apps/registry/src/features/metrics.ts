@@ -29,8 +29,8 @@ export async function composeMetrics(context: FeatureContext): Promise<Feature> 
 
   return {
     observer: requests.observer,
+    middleware: requests.middleware,
     extend(app) {
-      app.use('*', requests.middleware);
       mountMetricsRoute(app, {
         path,
         metrics,
