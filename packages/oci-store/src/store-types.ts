@@ -154,6 +154,8 @@ export type StoreEvent =
   | { type: 'tagDeleted'; repository: string; tag: string; digest: Digest }
   | { type: 'uploadStarted'; repository: string; uploadSessionId: string }
   | { type: 'uploadFinished'; repository: string; uploadSessionId: string; digest: Digest; size: number }
+  /** A session that ends without a blob: cancelled by the client, failed, or swept by GC as abandoned. */
+  | { type: 'uploadCancelled'; repository: string; uploadSessionId: string }
   | {
       type: 'gcRun';
       repository: string;

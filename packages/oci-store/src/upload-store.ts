@@ -167,6 +167,7 @@ export function createUploadStore(context: StoreContext, repository: string): Up
       await driver.delete(path);
       context.uploads.delete(stateKey(uploadSessionId));
     });
+    events.emit({ type: 'uploadCancelled', repository, uploadSessionId });
   }
 
   async function putBlob(

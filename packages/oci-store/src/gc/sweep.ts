@@ -68,6 +68,7 @@ export async function sweepUploads(input: SweepInput): Promise<void> {
       if (!input.dryRun) {
         await context.driver.delete(path);
         context.uploads.delete(uploadStateKey(repository, entry.name));
+        context.events.emit({ type: 'uploadCancelled', repository, uploadSessionId: entry.name });
       }
       input.decide({ kind: 'upload', size, reason: `abandoned upload ${entry.name}` });
     });
