@@ -6,95 +6,13 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadConfig, parseDuration, type StorageOptions, type ZotConfig } from '@zot-ts/config';
-import { createFileMetaStore, DEFAULT_METADATA_DIRECTORY_NAME, type MetaStore } from '@zot-ts/metastore';
-import {
-  createGcJob,
-  createStore,
-  type GcDecision,
-  type GcJobOptions,
-  type RetentionOptions,
-  type Store,
-  type TagTimes,
-} from '@zot-ts/oci-store';
+import { loadConfig, type StorageOptions } from '@zot-ts/config';
+import { createFileMetaStore, DEFAULT_METADATA_DIRECTORY_NAME } from '@zot-ts/metastore';
+import { createGcJob, createStore, type GcDecision } from '@zot-ts/oci-store';
 import { storeOptionsOf } from '../compose.js';
+import { gcJobOptionsOf, storageFor, tagTimesOf } from '../features/gc-options.js';
 
 const USAGE = 'usage: zot verify-feature retention [-l log-file] [-i gc-interval] [-t timeout] <config>\n';
-
-/** storage.retention with durations in milliseconds (zot: retention.delay defaults to gcDelay). */
-export function retentionOptionsOf(storage: StorageOptions): RetentionOptions | undefined {
-  const { retention } = storage;
-  if (retention === undefined) return undefined;
-  const optionalMs = (value: string | undefined) => (value === undefined ? {} : { ms: parseDuration(value) });
-  return {
-    dryRun: retention.dryRun,
-    delayMs: parseDuration(retention.delay ?? storage.gcDelay),
-    policies: retention.policies.map((policy) => ({
-      repositories: policy.repositories,
-      deleteReferrers: policy.deleteReferrers,
-      deleteUntagged: policy.deleteUntagged,
-      keepTags: policy.keepTags.map((keep) => {
-        const pulled = optionalMs(keep.pulledWithin).ms;
-        const pushed = optionalMs(keep.pushedWithin).ms;
-        return {
-          patterns: keep.patterns,
-          ...(pulled !== undefined ? { pulledWithinMs: pulled } : {}),
-          ...(pushed !== undefined ? { pushedWithinMs: pushed } : {}),
-          ...(keep.mostRecentlyPushedCount !== undefined
-            ? { mostRecentlyPushedCount: keep.mostRecentlyPushedCount }
-            : {}),
-          ...(keep.mostRecentlyPulledCount !== undefined
-            ? { mostRecentlyPulledCount: keep.mostRecentlyPulledCount }
-            : {}),
-        };
-      }),
-    })),
-  };
-}
-
-/** createGcJob options for one storage root (the global storage or one subPaths entry). */
-export function gcJobOptionsOf(
-  store: Store,
-  storage: StorageOptions,
-  ports: Pick<GcJobOptions, 'tagTimes' | 'isSignature' | 'onDecision' | 'dryRun'> = {},
-): GcJobOptions {
-  const retention = retentionOptionsOf(storage);
-  return {
-    store,
-    delayMs: parseDuration(storage.gcDelay),
-    // zot: with no matching policy untagged manifests go and referrers stay (signatures still go with their image)
-    deleteUntagged: true,
-    deleteReferrers: false,
-    ...(retention !== undefined ? { retention } : {}),
-    ...ports,
-  };
-}
-
-/** The metastore's tag times as the GC port wants them. */
-export function tagTimesOf(meta: MetaStore): TagTimes {
-  return {
-    async list(repository) {
-      return (await meta.tagTimes.list(repository)).map((record) => ({
-        tag: record.tag,
-        digest: record.digest,
-        pushedAt: record.pushedAt,
-        ...(record.lastPulledAt !== undefined ? { pulledAt: record.lastPulledAt } : {}),
-      }));
-    },
-  };
-}
-
-/** The storage settings a repository routes to: the longest matching subPaths prefix, else the global ones. */
-function storageFor(config: ZotConfig, repository: string): StorageOptions {
-  let best: { length: number; options: StorageOptions } = { length: 0, options: config.storage };
-  for (const [prefix, options] of Object.entries(config.storage.subPaths ?? {})) {
-    const trimmed = prefix.replace(/^\/+|\/+$/g, '');
-    if (trimmed === '' || trimmed.length <= best.length) continue;
-    if (repository === trimmed || repository.startsWith(`${trimmed}/`))
-      best = { length: trimmed.length, options };
-  }
-  return best.options;
-}
 
 function describeDecision(decision: GcDecision): string {
   const what =

@@ -1,0 +1,67 @@
+// Push and pull times per tag, for retention's keepTags rules (pushedWithin, pulledWithin, the most
+// recently pushed/pulled counts). zot keeps them in its MetaDB (LastUpdated on push, statistics on pull);
+// here the store's events give pushes and tag deletions, and the API's observer gives manifest downloads.
+// Writes go through one queue, so a tag's push and its later deletion land in that order.
+import type { MetaStore } from '@zot-ts/metastore';
+import type { OciApiObserver } from '@zot-ts/oci-api';
+import type { StoreEvent } from '@zot-ts/oci-store';
+import type { Logger } from '../log-sink.js';
+
+export interface TagTimeRecorder {
+  /** Subscribe to the store: `manifestPut` with a tag records a push, `tagDeleted` forgets the tag. */
+  onStoreEvent(event: StoreEvent): void;
+  /** For the API: a manifest GET (not HEAD, as zot counts downloads) records a pull of that reference. */
+  observer: OciApiObserver;
+  /** Resolves once every write queued so far is done. */
+  flush(): Promise<void>;
+}
+
+export interface TagTimeRecorderOptions {
+  metaStore: MetaStore;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export function createTagTimeRecorder(options: TagTimeRecorderOptions): TagTimeRecorder {
+  const { metaStore, logger } = options;
+  const now = options.now ?? (() => new Date());
+  let queue: Promise<void> = Promise.resolve();
+
+  function enqueue(what: string, fields: Record<string, unknown>, write: () => Promise<void>): void {
+    queue = queue.then(write).catch((error: unknown) => {
+      // a lost time only makes retention keep the tag ("tag statistics not found"); never fail a request
+      logger.warn(`failed to record tag ${what} time`, {
+        module: 'gc',
+        ...fields,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    });
+  }
+
+  return {
+    onStoreEvent(event) {
+      if (event.type === 'manifestPut' && event.tag !== undefined) {
+        const { repository, tag, digest } = event;
+        const at = now();
+        enqueue('push', { repository, tag }, () =>
+          metaStore.tagTimes.recordPush(repository, tag, digest, at),
+        );
+      } else if (event.type === 'tagDeleted') {
+        const { repository, tag } = event;
+        enqueue('deletion', { repository, tag }, () => metaStore.tagTimes.forget(repository, tag));
+      }
+    },
+    observer(event) {
+      if (event.type !== 'manifestDownloaded') return;
+      const { repository, reference } = event;
+      const at = now();
+      // by tag: that tag; by digest: every tag pointing at it (the metastore decides)
+      enqueue('pull', { repository, reference }, () =>
+        metaStore.tagTimes.recordPull(repository, reference, at),
+      );
+    },
+    flush() {
+      return queue;
+    },
+  };
+}
