@@ -114,6 +114,7 @@ export async function composeRegistry(
     store,
     logger,
     metaStore,
+    ...(auditSink === undefined ? {} : { audit: auditSink }),
     ...(extensions.now === undefined ? {} : { now: extensions.now }),
   };
   const { feature: authFeature, auth } = await composeAuth(context);

@@ -1,5 +1,6 @@
 // `zot verify <config>`: judges the file itself. Files it names (htpasswd, TLS certificates, credentials)
 // need not exist here; `serve` checks those. Exit 0 when valid, 1 with every problem, 2 on usage errors.
+import { compilePolicies, PolicyCompileError } from '@zot-ts/authz-cel';
 import { ConfigError, loadConfig } from '@zot-ts/config';
 
 const usage = 'usage: zot verify <config.json|config.yaml>\n';
@@ -11,9 +12,12 @@ export async function runVerify(args: string[]): Promise<number> {
     return path === '--help' || path === '-h' ? 0 : 2;
   }
   try {
-    await loadConfig(path);
+    const config = await loadConfig(path);
+    // CEL conditions are compiled here as the server compiles them at start: a broken expression is reported
+    // with its exact path (http.accessControl.repositories["prod/**"].policies[0].conditions[1].expression)
+    if (config.http.accessControl !== undefined) compilePolicies(config.http.accessControl);
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
+    if (!(error instanceof ConfigError) && !(error instanceof PolicyCompileError)) throw error;
     process.stderr.write(`${error.message}\n`);
     return 1;
   }

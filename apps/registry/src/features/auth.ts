@@ -1,6 +1,15 @@
-// Authentication and authorization from http.auth and http.accessControl (issues 5, 6, 7).
-// Placeholder: everything anonymous and allowed until the auth wiring lands.
+// Authentication and authorization from http.auth and http.accessControl (issues 5, 6, 7):
+// config -> @zot-ts/auth parts (auth-methods.ts) -> one authenticator -> oci-api's authenticate/challenge ports;
+// accessControl -> compiled CEL policies (auth-policy.ts) -> oci-api's authorize and catalog filter;
+// plus the API-key, logout, mgmt routes and the Docker-client workaround (auth-routes.ts).
+// A broken policy expression throws PolicyCompileError here, so composeRegistry (and `zot serve`) fails with its path.
+import { type AuthResult, createApiKeyHandlers, createAuthenticator } from '@zot-ts/auth';
 import type { Identity } from '@zot-ts/oci-api';
+import { distSpecVersion, registryVersion } from '../version.js';
+import { authEnabledIn, loadAuthMethods } from './auth-methods.js';
+import { composeOidc } from './auth-oidc.js';
+import { createAccessPolicy } from './auth-policy.js';
+import { mgmtInfoOf, mountAuthRoutes } from './auth-routes.js';
 import type { Feature, FeatureContext } from './feature.js';
 
 export interface AuthFeature {
@@ -10,17 +19,129 @@ export interface AuthFeature {
   isAdmin(identity: Identity | undefined): boolean;
   /** Whether this user may read /metrics (accessControl.metrics.users); true when access control is off. */
   canReadMetrics(identity: Identity | undefined): boolean;
+  /** The full authentication result, to tell wrong credentials (401) from anonymous callers. */
+  authenticate(request: Request, tlsInfo?: { enabled: boolean }): Promise<AuthResult>;
+  /** WWW-Authenticate values for a 401 from a feature's own route. */
+  challenge(): string[];
+  /** Whether any authentication method is configured. */
+  readonly enabled: boolean;
 }
 
-export async function composeAuth(
-  _context: FeatureContext,
-): Promise<{ feature: Feature; auth: AuthFeature }> {
-  return {
-    feature: {},
-    auth: {
-      identify: async () => undefined,
-      isAdmin: () => true,
-      canReadMetrics: () => true,
+export async function composeAuth(context: FeatureContext): Promise<{ feature: Feature; auth: AuthFeature }> {
+  const { config, logger, metaStore } = context;
+  const now = context.now ?? (() => new Date());
+  const accessControl = config.http.accessControl;
+
+  // policies first: a broken expression must stop the start before any file or worker is opened
+  const access = createAccessPolicy({
+    accessControl,
+    authEnabled: authEnabledIn(config),
+    now,
+    onEvaluationError: ({ path, error }) =>
+      logger.warn('access policy condition failed to evaluate (denied)', { path, error: String(error) }),
+  });
+  const methods = await loadAuthMethods({ config, metaStore, logger, now });
+
+  const staticGroups = accessControl?.groups ?? {};
+  const oidc = await composeOidc(context, {
+    sessions: methods.sessions,
+    apiKeys: methods.apiKeys,
+    metaStore,
+    logger,
+    now,
+    staticGroups,
+  });
+  const authenticator = createAuthenticator({
+    realm: config.http.realm,
+    groups: staticGroups,
+    users: metaStore.users,
+    failDelaySeconds: config.http.auth?.failDelay ?? 0,
+    ...(methods.htpasswd === undefined ? {} : { htpasswd: methods.htpasswd }),
+    ...(methods.apiKeys === undefined ? {} : { apiKeys: methods.apiKeys }),
+    ...(methods.sessions === undefined ? {} : { sessions: methods.sessions }),
+    ...(methods.bearer === undefined ? {} : { bearer: methods.bearer }),
+    ...(methods.mtls === undefined ? {} : { mtls: methods.mtls }),
+    ...(oidc?.tokenVerifiers === undefined ? {} : { tokenVerifiers: oidc.tokenVerifiers }),
+  });
+  const challenge = (request: {
+    repository: string;
+    action: 'read' | 'create' | 'update' | 'delete';
+    error?: 'insufficient_scope' | 'invalid_token';
+  }): string[] => {
+    const values = authenticator.challenge(request);
+    return values.length > 0 ? values : [`Basic realm=${JSON.stringify(config.http.realm)}`];
+  };
+
+  const bearer = config.http.auth?.bearer;
+  const mgmt = mgmtInfoOf({
+    distSpecVersion,
+    releaseTag: registryVersion,
+    htpasswd: methods.htpasswd !== undefined,
+    ldap: config.http.auth?.ldap !== undefined,
+    bearer: methods.bearer === undefined ? undefined : { realm: bearer?.realm ?? '', service: bearer?.service ?? '' },
+    openid: oidc?.providers,
+    apikey: methods.apiKeys !== undefined,
+  });
+
+  const authenticate = (request: Request, tlsInfo?: { enabled: boolean }): Promise<AuthResult> =>
+    authenticator.authenticate({
+      method: request.method,
+      path: new URL(request.url).pathname,
+      headers: request.headers,
+      clientIp: '',
+      tls: tlsInfo ?? { enabled: new URL(request.url).protocol === 'https:' },
+    });
+
+  const auth: AuthFeature = {
+    enabled: methods.enabled,
+    authenticate,
+    async identify(request, tlsInfo) {
+      const result = await authenticate(request, tlsInfo);
+      return result.kind === 'identity' ? result.identity : undefined;
+    },
+    isAdmin: (identity) => access.isAdmin(identity),
+    canReadMetrics: (identity) => access.canReadMetrics(identity),
+    challenge: () => challenge({ repository: '', action: 'read' }),
+  };
+
+  const apiPorts = methods.enabled
+    ? {
+        authenticate: authenticator.authenticate,
+        challenge,
+        onAuthenticated: async (request: Parameters<typeof authenticator.sessionCookies>[0], result: AuthResult) =>
+          (await authenticator.sessionCookies(request, result)).map((cookie): [string, string] => [
+            'Set-Cookie',
+            cookie,
+          ]),
+      }
+    : {};
+  const feature: Feature = {
+    api:
+      methods.enabled || accessControl !== undefined
+        ? {
+            ...apiPorts,
+            authorize: access.authorize,
+            filterRepositories: access.filterRepositories,
+            challenge,
+            now,
+          }
+        : { now },
+    extend(app) {
+      mountAuthRoutes(app, {
+        authenticator,
+        ...(methods.apiKeys === undefined
+          ? {}
+          : { apiKeyHandlers: createApiKeyHandlers(methods.apiKeys, { now }) }),
+        ...(methods.sessions === undefined ? {} : { sessions: methods.sessions }),
+        mgmt,
+        dockerWorkaround: () => methods.enabled && access.anonymousPolicyExists(),
+      });
+      oidc?.extend?.(app);
+    },
+    async close() {
+      await oidc?.close?.();
+      await authenticator.close();
     },
   };
+  return { feature, auth };
 }

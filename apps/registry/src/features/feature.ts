@@ -5,13 +5,15 @@ import type { MetaStore } from '@zot-ts/metastore';
 import type { OciApiEnv, OciApiObserver, OciApiOptions } from '@zot-ts/oci-api';
 import type { Store } from '@zot-ts/oci-store';
 import type { Hono, MiddlewareHandler } from 'hono';
-import type { Logger } from '../log-sink.js';
+import type { Logger, LogSink } from '../log-sink.js';
 import type { AuthFeature } from './auth.js';
 
 export interface FeatureContext {
   config: ZotConfig;
   store: Store;
   logger: Logger;
+  /** The audit log (log.audit), when configured: GC and retention decisions go there. */
+  audit?: LogSink;
   /** Users, API keys, sessions, tag push/pull times, signature results; under the storage root. */
   metaStore: MetaStore;
   /** Set once the auth feature has run: who is calling, and what they may do (used by /metrics, key upload...). */

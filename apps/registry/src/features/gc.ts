@@ -34,9 +34,8 @@ export function isGcFeature(feature: Feature): feature is GcFeature {
 
 export async function composeGc(context: FeatureContext): Promise<GcFeature> {
   const { config, store, logger, metaStore } = context;
-  // the audit sink is not part of FeatureContext yet: read it when compose passes one, else decisions go
-  // to the log with `audit: true` (see gc-audit.ts)
-  const audit = (context as FeatureContext & { audit?: LogSink }).audit;
+  // decisions go to the audit log when log.audit is set, else to the log with `audit: true` (gc-audit.ts)
+  const { audit } = context;
   const now = context.now;
   const tagTimes = createTagTimeRecorder({ metaStore, logger, ...(now === undefined ? {} : { now }) });
   const unsubscribe = store.subscribe((event) => tagTimes.onStoreEvent(event));

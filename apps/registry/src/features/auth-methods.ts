@@ -1,0 +1,91 @@
+// http.auth (and http.tls.cacert) as @zot-ts/auth's parts: htpasswd, API keys, sessions, bearer, mTLS. Each part
+// exists only when its config does; files named by the config are read here, so a missing htpasswd file or
+// bearer certificate stops the start-up with the file's path.
+import {
+  type ApiKeyService,
+  createApiKeyService,
+  createBearerVerifier,
+  createMtlsIdentityResolver,
+  createSessionService,
+  type Htpasswd,
+  type BearerVerifier,
+  loadBearerKey,
+  loadHtpasswd,
+  loadSessionKeysFile,
+  type MtlsIdentityResolver,
+  type SessionService,
+} from '@zot-ts/auth';
+import type { ZotConfig } from '@zot-ts/config';
+import type { MetaStore } from '@zot-ts/metastore';
+import type { Logger } from '../log-sink.js';
+
+export interface AuthMethods {
+  htpasswd?: Htpasswd;
+  apiKeys?: ApiKeyService;
+  sessions?: SessionService;
+  bearer?: BearerVerifier;
+  mtls?: MtlsIdentityResolver;
+  /** Whether any authentication method is configured (then anonymous callers get only anonymousPolicy). */
+  enabled: boolean;
+}
+
+/** Whether the config turns authentication on: zot's IsBasicAuthnEnabled / IsBearerAuthEnabled / mTLS. */
+export function authEnabledIn(config: ZotConfig): boolean {
+  const auth = config.http.auth;
+  return (
+    auth?.htpasswd !== undefined ||
+    auth?.ldap !== undefined ||
+    auth?.openid !== undefined ||
+    auth?.bearer?.cert !== undefined ||
+    (auth?.bearer?.oidc?.length ?? 0) > 0 ||
+    config.http.tls?.cacert !== undefined
+  );
+}
+
+export async function loadAuthMethods(input: {
+  config: ZotConfig;
+  metaStore: MetaStore;
+  logger: Logger;
+  now: () => Date;
+}): Promise<AuthMethods> {
+  const { config, metaStore, logger, now } = input;
+  const auth = config.http.auth;
+  const methods: AuthMethods = { enabled: authEnabledIn(config) };
+  if (auth?.ldap !== undefined) logger.warn('http.auth.ldap is not supported yet: LDAP users cannot log in');
+
+  if (auth?.htpasswd !== undefined) {
+    methods.htpasswd = await loadHtpasswd({
+      path: auth.htpasswd.path,
+      onReloadError: (error) =>
+        logger.warn('htpasswd reload failed, keeping the previous users', {
+          path: auth.htpasswd?.path,
+          error: String(error),
+        }),
+    });
+  }
+  // zot turns API keys on whenever openid is configured
+  if (auth?.apikey === true || auth?.openid !== undefined) {
+    methods.apiKeys = createApiKeyService({ metaStore, now });
+  }
+  if (methods.htpasswd !== undefined || auth?.openid !== undefined || methods.apiKeys !== undefined) {
+    methods.sessions = createSessionService({
+      metaStore,
+      ...(auth?.sessionKeysFile === undefined ? {} : { keys: await loadSessionKeysFile(auth.sessionKeysFile) }),
+      ...(auth?.secureSession === undefined ? {} : { secureSession: auth.secureSession }),
+      now,
+    });
+  }
+  const bearer = auth?.bearer;
+  if (bearer?.cert !== undefined) {
+    methods.bearer = createBearerVerifier({
+      realm: bearer.realm ?? '',
+      service: bearer.service ?? '',
+      publicKey: await loadBearerKey(bearer.cert),
+      now,
+    });
+  }
+  if (config.http.tls?.cacert !== undefined) {
+    methods.mtls = createMtlsIdentityResolver(auth?.mtls ?? {});
+  }
+  return methods;
+}
