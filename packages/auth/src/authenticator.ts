@@ -24,6 +24,11 @@ export interface AuthenticatorOptions {
   apiKeys?: ApiKeyService;
   sessions?: SessionService;
   bearer?: BearerVerifier;
+  /**
+   * More verifiers for `Authorization: Bearer` tokens, tried in order after `bearer` (OIDC workload tokens from
+   * @zot-ts/auth-oidc's createWorkloadTokenVerifier satisfy this shape). The first that accepts decides.
+   */
+  tokenVerifiers?: TokenVerifier[];
   mtls?: MtlsIdentityResolver;
   /** `http.accessControl.groups`. */
   groups?: StaticGroups;
@@ -32,6 +37,11 @@ export interface AuthenticatorOptions {
   /** `http.auth.failDelay`, seconds. */
   failDelaySeconds?: number;
   sleep?: (milliseconds: number) => Promise<void>;
+}
+
+/** An extra bearer-token verifier: `verify` gets the raw token (without `Bearer `). */
+export interface TokenVerifier {
+  verify(token: string): Promise<{ ok: true; identity: Identity } | { ok: false; reason: string }>;
 }
 
 export interface Authenticator {
@@ -111,9 +121,20 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         return basic(authorization.username, authorization.password);
       }
       if (authorization.kind === 'bearer') {
-        if (!options.bearer) return reject('bearer authentication is not enabled');
-        const check = options.bearer.verify(authorization.token);
-        return check.ok ? { kind: 'identity', identity: check.identity } : reject(check.reason);
+        const extra = options.tokenVerifiers ?? [];
+        if (!options.bearer && extra.length === 0) return reject('bearer authentication is not enabled');
+        const reasons: string[] = [];
+        if (options.bearer) {
+          const check = options.bearer.verify(authorization.token);
+          if (check.ok) return { kind: 'identity', identity: check.identity };
+          reasons.push(check.reason);
+        }
+        for (const verifier of extra) {
+          const check = await verifier.verify(authorization.token);
+          if (check.ok) return { kind: 'identity', identity: check.identity };
+          reasons.push(check.reason);
+        }
+        return reject(reasons.join('; '));
       }
 
       if (options.sessions) {

@@ -10,7 +10,7 @@ export type {
   CreateApiKeyInput,
 } from './api-keys.js';
 export { API_KEY_PREFIX, createApiKeyService, hashApiKeySecret } from './api-keys.js';
-export type { Authenticator, AuthenticatorOptions } from './authenticator.js';
+export type { Authenticator, AuthenticatorOptions, TokenVerifier } from './authenticator.js';
 export { createAuthenticator } from './authenticator.js';
 export type { ParsedAuthorization } from './authorization-header.js';
 export { parseAuthorization } from './authorization-header.js';

@@ -15,10 +15,13 @@ export interface AccessTarget {
 
 /** Raised for 401 answers: the dispatcher adds the WWW-Authenticate challenges. */
 export class ChallengeError extends OciError {
-  readonly challengeFor: { repository: string; action: Action };
-  constructor(target: { repository: string; action: Action }, detail: unknown) {
+  readonly challengeFor: { repository: string; action: Action; error?: 'insufficient_scope' };
+  constructor(target: { repository: string; action: Action }, detail: unknown, error?: 'insufficient_scope') {
     super('UNAUTHORIZED', { detail });
-    this.challengeFor = target;
+    this.challengeFor =
+      error === undefined
+        ? { repository: target.repository, action: target.action }
+        : { repository: target.repository, action: target.action, error };
   }
 }
 
@@ -43,6 +46,17 @@ function tlsOf(c: Context<OciApiEnv>): RequestInfo['tls'] {
   return tls;
 }
 
+/** What the Authenticate port sees of a request: also used by extension routes (API keys, logout) to authenticate. */
+export function requestInfoOf(c: Context<OciApiEnv>): RequestInfo {
+  return {
+    method: c.req.method,
+    path: new URL(c.req.url).pathname,
+    headers: c.req.raw.headers,
+    clientIp: clientIpOf(c),
+    tls: tlsOf(c),
+  };
+}
+
 /** Runs authenticate once per request (cached on the context) and stores the identity for the logs. */
 async function identify(
   c: Context<OciApiEnv>,
@@ -50,13 +64,12 @@ async function identify(
   target: AccessTarget,
 ): Promise<Identity | undefined> {
   if (options.authenticate === undefined) return undefined;
-  const result = await options.authenticate({
-    method: c.req.method,
-    path: new URL(c.req.url).pathname,
-    headers: c.req.raw.headers,
-    clientIp: clientIpOf(c),
-    tls: tlsOf(c),
-  });
+  const requestInfo = requestInfoOf(c);
+  const result = await options.authenticate(requestInfo);
+  if (options.onAuthenticated !== undefined) {
+    for (const [name, value] of await options.onAuthenticated(requestInfo, result))
+      c.header(name, value, { append: true });
+  }
   if (result.kind === 'rejected') throw new ChallengeError(target, { reason: result.reason });
   const identity = result.kind === 'identity' ? result.identity : undefined;
   c.set('identity', identity);
@@ -65,6 +78,7 @@ async function identify(
 
 function accessRequest(
   c: Context<OciApiEnv>,
+  options: OciApiOptions,
   target: AccessTarget,
   identity: Identity | undefined,
 ): AccessRequest {
@@ -87,7 +101,7 @@ function accessRequest(
             .map((s) => s.trim())
             .filter((s) => s !== ''),
     tls: { enabled: tls.enabled, version: tls.version ?? '' },
-    time: new Date(),
+    time: options.now?.() ?? new Date(),
   };
 }
 
@@ -107,10 +121,12 @@ export async function checkAccess(
   }
   const identity = authenticated.identity;
   if (options.authorize === undefined) return identity;
-  const decision = await options.authorize(accessRequest(c, target, identity));
+  const decision = await options.authorize(accessRequest(c, options, target, identity));
   if (decision.allowed) return identity;
   const reason = decision.reason ?? 'not allowed';
   if (identity === undefined) throw new ChallengeError(target, { reason });
+  if (decision.challenge === 'insufficient_scope')
+    throw new ChallengeError(target, { reason }, 'insufficient_scope');
   throw new OciError('DENIED', { detail: { reason } });
 }
 
@@ -122,5 +138,5 @@ export async function isAllowed(
   identity: Identity | undefined,
 ): Promise<boolean> {
   if (options.authorize === undefined) return true;
-  return (await options.authorize(accessRequest(c, target, identity))).allowed;
+  return (await options.authorize(accessRequest(c, options, target, identity))).allowed;
 }

@@ -1,6 +1,13 @@
 // Options of createOciApi and the typed Hono Env its handlers share with the app that mounts it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Authenticate, Authorize, Challenge, Identity } from './ports.js';
+import type {
+  Authenticate,
+  Authorize,
+  Challenge,
+  FilterRepositories,
+  Identity,
+  OnAuthenticated,
+} from './ports.js';
 import type { ApiRouteKind } from './route-path.js';
 import type { Store } from './store-contract.js';
 
@@ -48,6 +55,15 @@ export interface OciApiOptions {
   authorize?: Authorize;
   /** WWW-Authenticate values for a 401. Absent: `Basic realm="zot"`. */
   challenge?: Challenge;
+  /** Extra response headers once a request is authenticated (session cookies). */
+  onAuthenticated?: OnAuthenticated;
+  /**
+   * Which repositories of a /v2/_catalog page the caller may see. Absent: each is asked of `authorize` as a
+   * `read` without a reference.
+   */
+  filterRepositories?: FilterRepositories;
+  /** The clock for AccessRequest.time (time-window policies). Default: `() => new Date()`. */
+  now?: () => Date;
   limits?: OciApiLimits;
   observer?: OciApiObserver;
   logger?: OciApiLogger;

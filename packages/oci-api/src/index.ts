@@ -1,5 +1,6 @@
 // Public API of @zot-ts/oci-api: what is not exported here is internal.
 
+export { requestInfoOf } from './access.js';
 export type {
   ExtensionDescriptor,
   NodeBindings,
@@ -22,7 +23,9 @@ export type {
   AuthResult,
   Challenge,
   Decision,
+  FilterRepositories,
   Identity,
+  OnAuthenticated,
   RequestInfo,
 } from './ports.js';
 export type { RangeRequest } from './range.js';

@@ -3,6 +3,7 @@
 
 import { isAllowed } from './access.js';
 import { jsonResponse } from './http-io.js';
+import type { Identity } from './ports.js';
 import { assertDigest } from './reference.js';
 import { type MethodTable, type RouteContext, type RouteOf, repositoryOf } from './route-context.js';
 import { OciError } from './store-contract.js';
@@ -48,18 +49,51 @@ async function listTags(ctx: RouteContext, route: RouteOf<'tags'>): Promise<Resp
   );
 }
 
+/** Of one page's candidates, those the caller may read: the filterRepositories port, else authorize per name. */
+async function visibleOf(
+  ctx: RouteContext,
+  identity: Identity | undefined,
+  names: string[],
+): Promise<string[]> {
+  if (ctx.options.filterRepositories !== undefined) return ctx.options.filterRepositories(identity, names);
+  const visible: string[] = [];
+  for (const repository of names) {
+    if (await isAllowed(ctx.c, ctx.options, { action: 'read', repository }, identity))
+      visible.push(repository);
+  }
+  return visible;
+}
+
 async function listCatalog(ctx: RouteContext): Promise<Response> {
   const identity = await ctx.access({ action: 'read', repository: '' });
   const options = pageOptions(ctx);
   if (options.n === 0) return jsonResponse(ctx.c, { repositories: [] });
-  const page = await ctx.options.store.catalog(options);
-  // zot lists only the repositories the caller may read; a page may so hold fewer than n entries
+  // zot lists only the repositories the caller may read. Filtering happens before paging, so a page holds n
+  // visible names whenever that many exist, and `last` continues after the last name shown.
   const visible: string[] = [];
-  for (const repository of page.repositories) {
-    if (await isAllowed(ctx.c, ctx.options, { action: 'read', repository }, identity))
-      visible.push(repository);
+  let last = options.last;
+  let more = false;
+  for (;;) {
+    const page = await ctx.options.store.catalog({
+      ...(options.n === undefined ? {} : { n: options.n }),
+      ...(last === undefined ? {} : { last }),
+    });
+    const allowed = await visibleOf(ctx, identity, page.repositories);
+    const room = options.n === undefined ? allowed.length : options.n - visible.length;
+    visible.push(...allowed.slice(0, room));
+    if (allowed.length > room) {
+      more = true;
+      break;
+    }
+    if (page.next === undefined || page.repositories.length === 0) break;
+    if (options.n !== undefined && visible.length >= options.n) {
+      more = true; // more candidates follow; the next page may turn out empty, which the spec allows
+      break;
+    }
+    last = page.next;
   }
-  return jsonResponse(ctx.c, { repositories: visible }, 200, nextLink('/v2/_catalog', options.n, page.next));
+  const next = more ? visible[visible.length - 1] : undefined;
+  return jsonResponse(ctx.c, { repositories: visible }, 200, nextLink('/v2/_catalog', options.n, next));
 }
 
 async function listReferrers(ctx: RouteContext, route: RouteOf<'referrers'>): Promise<Response> {

@@ -25,7 +25,16 @@ export interface RequestInfo {
   path: string;
   headers: Headers;
   clientIp: string;
-  tls: { enabled: boolean; version?: string; clientCertificate?: { subject: Record<string, string>; san?: string[]; raw?: Uint8Array; authorized: boolean } };
+  tls: {
+    enabled: boolean;
+    version?: string;
+    clientCertificate?: {
+      subject: Record<string, string>;
+      san?: string[];
+      raw?: Uint8Array;
+      authorized: boolean;
+    };
+  };
 }
 
 export type AuthResult =
@@ -53,9 +62,36 @@ export interface AccessRequest {
   time: Date;
 }
 
-export type Decision = { allowed: true } | { allowed: false; reason?: string };
+/**
+ * `challenge: 'insufficient_scope'`: the credential is valid but its own scope (a bearer token's `access`)
+ * lacks the request: answer 401 with `error="insufficient_scope"` so a token client fetches a wider token
+ * (RFC 6750 section 3.1; Docker token authentication).
+ */
+export type Decision =
+  | { allowed: true }
+  | { allowed: false; reason?: string; challenge?: 'insufficient_scope' };
 
 export type Authorize = (request: AccessRequest) => Decision | Promise<Decision>;
 
 /** The WWW-Authenticate challenge(s) for a 401 on this request (Basic realm=..., Bearer realm=...,scope=...). */
-export type Challenge = (request: { repository: string; action: Action }) => string[];
+export type Challenge = (request: {
+  repository: string;
+  action: Action;
+  /** RFC 6750 error code for the challenge, when the denial came from a token's scope. */
+  error?: 'insufficient_scope' | 'invalid_token';
+}) => string[];
+
+/**
+ * Called once per request right after authentication (whatever the result): extra response headers, such as the
+ * `Set-Cookie` of a new UI session after a basic login, or one clearing a dead session cookie.
+ */
+export type OnAuthenticated = (
+  request: RequestInfo,
+  result: AuthResult,
+) => Promise<Array<[name: string, value: string]>> | Array<[name: string, value: string]>;
+
+/** Of `names` (one catalog page's candidates), those the caller may see, in the same order. */
+export type FilterRepositories = (
+  identity: Identity | undefined,
+  names: string[],
+) => Promise<string[]> | string[];

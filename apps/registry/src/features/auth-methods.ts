@@ -3,12 +3,12 @@
 // bearer certificate stops the start-up with the file's path.
 import {
   type ApiKeyService,
+  type BearerVerifier,
   createApiKeyService,
   createBearerVerifier,
   createMtlsIdentityResolver,
   createSessionService,
   type Htpasswd,
-  type BearerVerifier,
   loadBearerKey,
   loadHtpasswd,
   loadSessionKeysFile,
@@ -70,7 +70,9 @@ export async function loadAuthMethods(input: {
   if (methods.htpasswd !== undefined || auth?.openid !== undefined || methods.apiKeys !== undefined) {
     methods.sessions = createSessionService({
       metaStore,
-      ...(auth?.sessionKeysFile === undefined ? {} : { keys: await loadSessionKeysFile(auth.sessionKeysFile) }),
+      ...(auth?.sessionKeysFile === undefined
+        ? {}
+        : { keys: await loadSessionKeysFile(auth.sessionKeysFile) }),
       ...(auth?.secureSession === undefined ? {} : { secureSession: auth.secureSession }),
       now,
     });

@@ -78,7 +78,10 @@ export async function composeAuth(context: FeatureContext): Promise<{ feature: F
     releaseTag: registryVersion,
     htpasswd: methods.htpasswd !== undefined,
     ldap: config.http.auth?.ldap !== undefined,
-    bearer: methods.bearer === undefined ? undefined : { realm: bearer?.realm ?? '', service: bearer?.service ?? '' },
+    bearer:
+      methods.bearer === undefined
+        ? undefined
+        : { realm: bearer?.realm ?? '', service: bearer?.service ?? '' },
     openid: oidc?.providers,
     apikey: methods.apiKeys !== undefined,
   });
@@ -108,7 +111,10 @@ export async function composeAuth(context: FeatureContext): Promise<{ feature: F
     ? {
         authenticate: authenticator.authenticate,
         challenge,
-        onAuthenticated: async (request: Parameters<typeof authenticator.sessionCookies>[0], result: AuthResult) =>
+        onAuthenticated: async (
+          request: Parameters<typeof authenticator.sessionCookies>[0],
+          result: AuthResult,
+        ) =>
           (await authenticator.sessionCookies(request, result)).map((cookie): [string, string] => [
             'Set-Cookie',
             cookie,
