@@ -68,6 +68,23 @@ function http(
   });
 }
 
+/** The PUT target that ends an upload session: Location may be absolute and may carry a query (distribution). */
+function finishPath(location: string | string[] | undefined, digest: string): string {
+  const url = new URL(String(location), 'http://placeholder');
+  url.searchParams.set('digest', digest);
+  return `${url.pathname}${url.search}`;
+}
+
+/** POST a session, then PUT the whole blob: the push every registry supports (skopeo's monolithic upload). */
+async function pushBlob(base: string, repository: string, digest: string, parts: Buffer[]): Promise<void> {
+  const session = await http(base, 'POST', `/v2/${repository}/blobs/uploads/`);
+  expectStatus(session, 202, 'start upload');
+  const put = await http(base, 'PUT', finishPath(session.headers.location, digest), parts, {
+    'Content-Type': 'application/octet-stream',
+  });
+  expectStatus(put, 201, 'put blob');
+}
+
 function expectStatus(result: HttpResult, status: number, what: string): void {
   if (result.status !== status)
     throw new Error(`${what}: HTTP ${result.status} ${result.text.slice(0, 200)}`);
@@ -275,26 +292,13 @@ async function main(): Promise<void> {
       for (const concurrency of concurrencies) {
         const ops = Math.max(concurrency, Math.ceil(targetBytes / sizeBytes));
         const repository = `bench/s${sizeMiB}c${concurrency}`;
-        expectStatus(
-          await http(url, 'POST', `/v2/${repository}/blobs/uploads/?digest=${configDigest}`, [config]),
-          201,
-          'config',
-        );
+        await pushBlob(url, repository, configDigest, [config]);
         const layers = layerSet(sizeBytes, ops);
         // push: POST session, PUT the layer (as skopeo does for a monolithic blob), PUT the manifest by tag
         const push = await runPool(ops, concurrency, async (index) => {
           const layer = layers[index];
           if (layer === undefined) return 0;
-          const session = await http(url, 'POST', `/v2/${repository}/blobs/uploads/`);
-          expectStatus(session, 202, 'start upload');
-          const put = await http(
-            url,
-            'PUT',
-            `${session.headers.location}?digest=${layer.digest}`,
-            layer.parts,
-            { 'Content-Type': 'application/octet-stream' },
-          );
-          expectStatus(put, 201, 'put layer');
+          await pushBlob(url, repository, layer.digest, layer.parts);
           const manifest = Buffer.from(
             JSON.stringify({
               schemaVersion: 2,
