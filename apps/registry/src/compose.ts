@@ -15,7 +15,7 @@ import {
 import { createStore, type Store } from '@zot-ts/oci-store';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { composeAuth } from './features/auth.js';
+import { type AuthFeature, composeAuth } from './features/auth.js';
 import type { Feature, FeatureContext } from './features/feature.js';
 import { composeGc } from './features/gc.js';
 import { composeMetrics } from './features/metrics.js';
@@ -42,6 +42,8 @@ export interface ComposedRegistry {
   logger: Logger;
   health: HealthState;
   metaStore: MetaStore;
+  /** Who is calling and what they may do; `reloadAccessControl` serves the config reload. */
+  auth: AuthFeature;
   /** Features in composition order (auth, metrics, signatures, gc), for tests and shutdown. */
   features: Feature[];
   /** Flushes and closes log files. */
@@ -160,6 +162,7 @@ export async function composeRegistry(
     logger,
     health,
     metaStore,
+    auth,
     features,
     async close() {
       for (const feature of [...features].reverse()) await feature.close?.();

@@ -1,11 +1,15 @@
 // The Node HTTP(S) server under the Hono app: timeouts that stop stalled clients without a whole-request
-// deadline, and a graceful close (stop accepting, let in-flight requests finish, then drop idle sockets).
-import { readFile } from 'node:fs/promises';
+// deadline, a graceful close (stop accepting, let in-flight requests finish, then drop idle sockets), and
+// with TLS: client certificates when a CA is configured, and the certificate reloaded when its files change
+// (reload-tls.ts).
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Server as TlsServer } from 'node:tls';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { httpsServerOptionsOf, type TlsFiles, type TlsReloadOptions, watchTlsFiles } from './reload-tls.js';
+import type { FileWatch } from './reload-watch.js';
 
 export interface ServerTimeouts {
   /** Time allowed to receive all request headers. */
@@ -23,7 +27,11 @@ export interface HttpServerOptions {
   app: Hono<any>;
   address: string;
   port: number;
-  tls?: { cert: string; key: string };
+  /** HTTPS with these files; `cacert` asks clients for a certificate (mTLS). */
+  tls?: TlsFiles & {
+    /** Watch the files and swap the certificate for new connections when they change. Default: on. */
+    reload?: false | TlsReloadOptions;
+  };
   timeouts?: Partial<ServerTimeouts>;
 }
 
@@ -37,10 +45,7 @@ export interface RunningServer {
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const timeouts = { ...defaultTimeouts, ...options.timeouts };
-  const tls =
-    options.tls === undefined
-      ? undefined
-      : { cert: await readFile(options.tls.cert), key: await readFile(options.tls.key) };
+  const tls = options.tls === undefined ? undefined : await httpsServerOptionsOf(options.tls);
   const serverOptions =
     tls === undefined
       ? { createServer: createHttpServer }
@@ -65,10 +70,22 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   server.keepAliveTimeout = timeouts.keepAliveMs;
   // a stalled client (no byte for idleMs) loses its socket, whatever it was doing
   server.setTimeout(timeouts.idleMs, (socket) => socket.destroy());
+  let tlsWatch: FileWatch | undefined;
+  if (options.tls !== undefined && options.tls.reload !== false) {
+    tlsWatch = await watchTlsFiles(server as unknown as TlsServer, options.tls, options.tls.reload ?? {});
+  }
   const port = (server.address() as AddressInfo).port;
   const host = options.address.includes(':') ? `[${options.address}]` : options.address;
   const url = `${tls === undefined ? 'http' : 'https'}://${host === '0.0.0.0' || host === '' ? '127.0.0.1' : host}:${port}`;
-  return { server, url, port, close: (graceMs = 10_000) => closeGracefully(server, graceMs) };
+  return {
+    server,
+    url,
+    port,
+    close: (graceMs = 10_000) => {
+      tlsWatch?.close();
+      return closeGracefully(server, graceMs);
+    },
+  };
 }
 
 function closeGracefully(server: Server, graceMs: number): Promise<void> {

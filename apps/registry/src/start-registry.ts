@@ -1,8 +1,17 @@
 // startRegistry: config in, a listening registry out. Used by `zot serve` and by every end-to-end test
 // (auth, zli, metrics): pass a full config object, `port: 0` for a free port, and extensions for extra routes.
+// With `configPath` the file is watched and reloaded (reload-config.ts); the TLS files are always watched.
 import { resolve } from 'node:path';
 import type { ZotConfig } from '@zot-ts/config';
 import { type ComposedRegistry, composeRegistry, type RegistryExtensions } from './compose.js';
+import {
+  type ConfigReloadOutcome,
+  type ConfigWatchOptions,
+  createConfigReloader,
+  watchConfigFile,
+} from './reload-config.js';
+import type { TlsReloadEvent } from './reload-tls.js';
+import type { FileWatch } from './reload-watch.js';
 import { type ServerTimeouts, startHttpServer } from './server.js';
 
 export interface StartRegistryOptions extends RegistryExtensions {
@@ -12,6 +21,10 @@ export interface StartRegistryOptions extends RegistryExtensions {
   /** Overrides http.address. */
   address?: string;
   timeouts?: Partial<ServerTimeouts>;
+  /** The file `config` came from: watched, and reloaded when it changes (`zot serve <config>`). */
+  configPath?: string;
+  /** Poll periods backing up the file watchers (config file, TLS files). Default 1000 ms. */
+  reloadPollMs?: number;
 }
 
 export interface RunningRegistry {
@@ -19,6 +32,8 @@ export interface RunningRegistry {
   url: string;
   port: number;
   registry: ComposedRegistry;
+  /** Reloads `configPath` now (as a change of the file would); `unchanged` without a config file. */
+  reloadConfig(): Promise<ConfigReloadOutcome>;
   /** Graceful: stops accepting, finishes in-flight requests, closes logs. */
   close(): Promise<void>;
 }
@@ -26,21 +41,59 @@ export interface RunningRegistry {
 export async function startRegistry(options: StartRegistryOptions): Promise<RunningRegistry> {
   const { config } = options;
   const registry = await composeRegistry(config, options);
+  const { logger } = registry;
   const tls = config.http.tls;
+  const pollMs = options.reloadPollMs === undefined ? {} : { pollMs: options.reloadPollMs };
+  const onTlsReload = (event: TlsReloadEvent) => {
+    if (event.kind === 'reloaded')
+      logger.info('tls certificate reloaded', { fingerprint256: event.fingerprint256 });
+    else
+      logger.error('tls certificate reload failed, keeping the previous one', { error: String(event.error) });
+  };
   const server = await startHttpServer({
     app: registry.app,
     address: options.address ?? config.http.address,
     port: options.port ?? config.http.port,
-    ...(tls === undefined ? {} : { tls: { cert: resolve(tls.cert), key: resolve(tls.key) } }),
+    ...(tls === undefined
+      ? {}
+      : {
+          tls: {
+            cert: resolve(tls.cert),
+            key: resolve(tls.key),
+            ...(tls.cacert === undefined ? {} : { cacert: resolve(tls.cacert) }),
+            reload: { onReload: onTlsReload, ...pollMs },
+          },
+        }),
     ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
   });
+
+  const reloader =
+    options.configPath === undefined
+      ? undefined
+      : createConfigReloader({
+          path: options.configPath,
+          running: config,
+          logger,
+          policiesEnforced: registry.auth.enabled || config.http.accessControl !== undefined,
+          ...(registry.auth.reloadAccessControl === undefined
+            ? {}
+            : { reloadAccessControl: registry.auth.reloadAccessControl }),
+        });
+  const watchOptions: ConfigWatchOptions = pollMs;
+  const configWatch: FileWatch | undefined =
+    reloader === undefined || options.configPath === undefined
+      ? undefined
+      : await watchConfigFile(reloader, options.configPath, watchOptions);
+
   let closing: Promise<void> | undefined;
   return {
     url: server.url,
     port: server.port,
     registry,
+    reloadConfig: () => reloader?.reload() ?? Promise.resolve({ kind: 'unchanged' }),
     close() {
       closing ??= (async () => {
+        configWatch?.close();
         registry.health.shuttingDown = true;
         await server.close();
         await registry.close();

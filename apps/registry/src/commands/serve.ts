@@ -1,5 +1,7 @@
 // `zot serve [config]`: with no config the embedded default (127.0.0.1:5000, storage ./data); with a zot config
 // file (JSON or YAML) what it says. Runs until SIGTERM/SIGINT, then shuts down gracefully and exits 0.
+// With a config file, the file is watched: access policies reload when it changes (reload-config.ts), and
+// SIGHUP reloads it at once. TLS certificate files are watched and reloaded in any case.
 import { defaultConfig, loadConfig } from '@zot-ts/config';
 import { startRegistry } from '../start-registry.js';
 
@@ -10,14 +12,19 @@ export async function runServe(args: string[]): Promise<number> {
     return 2;
   }
   const config = configPath === undefined ? defaultConfig() : await loadConfig(configPath);
-  const running = await startRegistry({ config });
+  const running = await startRegistry(configPath === undefined ? { config } : { config, configPath });
   running.registry.logger.info('listening', {
     url: running.url,
     rootDirectory: config.storage.rootDirectory,
+    ...(configPath === undefined ? {} : { config: configPath }),
   });
   process.stderr.write(`zot: serving ${running.url} (storage ${config.storage.rootDirectory})\n`);
 
+  const reload = () => {
+    void running.reloadConfig(); // never throws: a rejected config is logged and the running one kept
+  };
   const shutdown = (signal: NodeJS.Signals) => {
+    process.off('SIGHUP', reload);
     process.stderr.write(`zot: ${signal}, finishing in-flight requests\n`);
     running.close().then(
       () => process.exit(0),
@@ -27,6 +34,7 @@ export async function runServe(args: string[]): Promise<number> {
       },
     );
   };
+  if (configPath !== undefined) process.on('SIGHUP', reload);
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
   return -1; // keep running

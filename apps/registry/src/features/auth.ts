@@ -4,6 +4,7 @@
 // plus the API-key, logout, mgmt routes and the Docker-client workaround (auth-routes.ts).
 // A broken policy expression throws PolicyCompileError here, so composeRegistry (and `zot serve`) fails with its path.
 import { type AuthResult, createApiKeyHandlers, createAuthenticator } from '@zot-ts/auth';
+import type { AccessControlConfig } from '@zot-ts/config';
 import type { Identity } from '@zot-ts/oci-api';
 import { distSpecVersion, registryVersion } from '../version.js';
 import { authEnabledIn, loadAuthMethods } from './auth-methods.js';
@@ -25,6 +26,8 @@ export interface AuthFeature {
   challenge(): string[];
   /** Whether any authentication method is configured. */
   readonly enabled: boolean;
+  /** Config reload: recompiles http.accessControl and swaps it in atomically; throws PolicyCompileError and keeps the old policies. */
+  reloadAccessControl?(next: AccessControlConfig | undefined): void;
 }
 
 export async function composeAuth(context: FeatureContext): Promise<{ feature: Feature; auth: AuthFeature }> {
@@ -105,6 +108,7 @@ export async function composeAuth(context: FeatureContext): Promise<{ feature: F
     isAdmin: (identity) => access.isAdmin(identity),
     canReadMetrics: (identity) => access.canReadMetrics(identity),
     challenge: () => challenge({ repository: '', action: 'read' }),
+    reloadAccessControl: (next) => access.reload(next),
   };
 
   const apiPorts = methods.enabled
@@ -133,6 +137,9 @@ export async function composeAuth(context: FeatureContext): Promise<{ feature: F
           }
         : { now },
     extend(app) {
+      // OIDC routes first: Hono answers with the first matching route, and the OIDC logout must take
+      // POST /zot/auth/logout from the plain one (it falls back to it for non-OIDC sessions).
+      oidc?.extend?.(app);
       mountAuthRoutes(app, {
         authenticator,
         ...(methods.apiKeys === undefined
@@ -142,7 +149,6 @@ export async function composeAuth(context: FeatureContext): Promise<{ feature: F
         mgmt,
         dockerWorkaround: () => methods.enabled && access.anonymousPolicyExists(),
       });
-      oidc?.extend?.(app);
     },
     async close() {
       await oidc?.close?.();
