@@ -4,7 +4,8 @@
 import { OidcFlowError } from './errors.js';
 import type { Logger } from './ports.js';
 
-export type StaticGroups = Record<string, { users: string[] }>;
+/** zot's `http.accessControl.groups`; a group may list no users (zot allows it). */
+export type StaticGroups = Record<string, { users?: string[] | undefined }>;
 
 export interface ClaimMappingInput {
   idTokenClaims: Record<string, unknown>;
@@ -74,7 +75,7 @@ export function groupsFrom(value: unknown): string[] {
 export function staticGroupsOf(username: string, staticGroups: StaticGroups | undefined): string[] {
   if (staticGroups === undefined) return [];
   return Object.entries(staticGroups)
-    .filter(([, group]) => group.users.includes(username))
+    .filter(([, group]) => group.users?.includes(username) === true)
     .map(([name]) => name);
 }
 

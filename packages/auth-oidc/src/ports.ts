@@ -9,13 +9,13 @@ export interface SessionPort {
     claims: Record<string, unknown>;
     idToken?: string;
     provider: string;
-  }): Promise<{ setCookie: string /* full Set-Cookie header value */ }>;
+  }): Promise<{ setCookie: string | string[] /* full Set-Cookie header value(s) */ }>;
   current(
     request: Request,
   ): Promise<{ sessionId: string; username: string; idToken?: string; provider?: string } | undefined>;
   revoke(sessionId: string): Promise<void>;
-  /** A full Set-Cookie header value that deletes the session cookie. */
-  clearCookie(): string;
+  /** Full Set-Cookie header value(s) that delete the session cookie (and any companion cookie). */
+  clearCookie(): string | string[];
 }
 
 /** Optional: remembers OIDC users and their groups, so API keys made later carry the same groups. */

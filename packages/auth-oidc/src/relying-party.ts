@@ -185,7 +185,7 @@ export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRe
     });
 
     const headers = new Headers({ 'cache-control': 'no-store' });
-    headers.append('set-cookie', session.setCookie);
+    for (const cookie of [session.setCookie].flat()) headers.append('set-cookie', cookie);
     headers.append('set-cookie', loginState.clear());
     // zot: redirect to callback_ui when the UI asked for it, otherwise 201 Created.
     if (state.callbackUi !== undefined) {
@@ -208,7 +208,7 @@ export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRe
       }
     }
     const headers = new Headers({ 'content-type': 'application/json', 'cache-control': 'no-store' });
-    headers.append('set-cookie', options.sessions.clearCookie());
+    for (const cookie of [options.sessions.clearCookie()].flat()) headers.append('set-cookie', cookie);
     return new Response(JSON.stringify(body), { status: 200, headers });
   }
 

@@ -1,5 +1,6 @@
 // A real OpenID provider (oidc-provider) on a loopback port, with dev login/consent pages,
 // PKCE, a `groups` claim in the ID token and RP-initiated logout (end_session_endpoint).
+/// <reference path="./oidc-provider.d.ts" />
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
@@ -17,9 +18,14 @@ export interface ProviderFixture {
   close(): Promise<void>;
 }
 
+/** Redirect URIs may be given late (a function read on the first request), when the relying party's port is
+ * only known once the provider's issuer URL has been handed to it. */
+type Uris = string[] | (() => string[]);
+const urisOf = (uris: Uris): string[] => (typeof uris === 'function' ? uris() : uris);
+
 export async function startOidcProvider(options: {
-  redirectUris: string[];
-  postLogoutRedirectUris: string[];
+  redirectUris: Uris;
+  postLogoutRedirectUris: Uris;
   accounts: Record<string, TestAccount>;
 }): Promise<ProviderFixture> {
   const server: Server = createServer();
@@ -28,57 +34,65 @@ export async function startOidcProvider(options: {
   const clientId = 'zot-registry';
   const clientSecret = 'a-test-client-secret-of-reasonable-length';
 
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: clientId,
-        client_secret: clientSecret,
-        redirect_uris: options.redirectUris,
-        post_logout_redirect_uris: options.postLogoutRedirectUris,
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-      },
-    ],
-    // PKCE is what our relying party always sends; make the provider insist on it.
-    pkce: { required: () => true },
-    claims: {
-      openid: ['sub'],
-      email: ['email', 'email_verified'],
-      profile: ['preferred_username', 'name'],
-      groups: ['groups'],
-    },
-    // Without this, oidc-provider keeps scope-derived claims such as `groups` out of the ID token.
-    conformIdTokenClaims: false,
-    features: {
-      devInteractions: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
-    },
-    cookies: { keys: ['test-cookie-signing-key'] },
-    // Explicit lifetimes keep oidc-provider from printing a notice for each default it uses.
-    ttl: {
-      Interaction: 600,
-      Session: 3600,
-      Grant: 3600,
-      AccessToken: 600,
-      IdToken: 600,
-      AuthorizationCode: 60,
-    },
-    async findAccount(_context: unknown, accountId: string) {
-      const account = options.accounts[accountId];
-      if (account === undefined) return undefined;
-      return {
-        accountId,
-        async claims() {
-          return { sub: accountId, email_verified: true, ...account };
+  const createProvider = () =>
+    new Provider(issuer, {
+      clients: [
+        {
+          client_id: clientId,
+          client_secret: clientSecret,
+          redirect_uris: urisOf(options.redirectUris),
+          post_logout_redirect_uris: urisOf(options.postLogoutRedirectUris),
+          grant_types: ['authorization_code'],
+          response_types: ['code'],
         },
-      };
-    },
+      ],
+      // PKCE is what our relying party always sends; make the provider insist on it.
+      pkce: { required: () => true },
+      claims: {
+        openid: ['sub'],
+        email: ['email', 'email_verified'],
+        profile: ['preferred_username', 'name'],
+        groups: ['groups'],
+      },
+      // Without this, oidc-provider keeps scope-derived claims such as `groups` out of the ID token.
+      conformIdTokenClaims: false,
+      features: {
+        devInteractions: { enabled: true },
+        rpInitiatedLogout: { enabled: true },
+      },
+      cookies: { keys: ['test-cookie-signing-key'] },
+      // Explicit lifetimes keep oidc-provider from printing a notice for each default it uses.
+      ttl: {
+        Interaction: 600,
+        Session: 3600,
+        Grant: 3600,
+        AccessToken: 600,
+        IdToken: 600,
+        AuthorizationCode: 60,
+      },
+      async findAccount(_context: unknown, accountId: string) {
+        const account = options.accounts[accountId];
+        if (account === undefined) return undefined;
+        return {
+          accountId,
+          async claims() {
+            return { sub: accountId, email_verified: true, ...account };
+          },
+        };
+      },
+    });
+  let handler: ReturnType<Provider['callback']> | undefined;
+  server.on('request', (request, response) => {
+    if (handler === undefined) {
+      const provider = createProvider();
+      // The dev-only warnings (dev keys, dev interactions) are expected in tests.
+      provider.on('server_error', (_context: unknown, error: unknown) =>
+        console.error('oidc-provider error', error),
+      );
+      handler = provider.callback();
+    }
+    handler(request, response);
   });
-  // The dev-only warnings (dev keys, dev interactions) are expected in tests.
-  provider.on('server_error', (_context: unknown, error: unknown) =>
-    console.error('oidc-provider error', error),
-  );
-  server.on('request', provider.callback());
 
   return {
     issuer,

@@ -42,6 +42,12 @@ export interface AuthenticatorOptions {
 /** An extra bearer-token verifier: `verify` gets the raw token (without `Bearer `). */
 export interface TokenVerifier {
   verify(token: string): Promise<{ ok: true; identity: Identity } | { ok: false; reason: string }>;
+  /**
+   * Its WWW-Authenticate value (`Bearer realm="..."`). Clients answer the first scheme they know in the /v2/
+   * challenge (containers/image: setupRequestAuth), so skopeo's `--registry-token` is sent only after a Bearer
+   * challenge. Listed after Basic, so that Basic clients keep working when both are configured.
+   */
+  challenge?(request: ChallengeRequest): string;
 }
 
 export interface Authenticator {
@@ -152,6 +158,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       const challenges: string[] = [];
       if (options.bearer) challenges.push(options.bearer.challenge(request));
       if (options.htpasswd || options.apiKeys) challenges.push(`Basic realm=${JSON.stringify(realm)}`);
+      for (const verifier of options.tokenVerifiers ?? []) {
+        const value = verifier.challenge?.(request);
+        if (value !== undefined && !challenges.includes(value)) challenges.push(value);
+      }
       return challenges;
     },
 

@@ -32,7 +32,13 @@ export { createPasswordVerifier } from './password-verifier.js';
 export { matchRepositoryGlob, parseApiKeyScopes, ScopeSyntaxError, scopesAllow } from './scopes.js';
 export type { SessionKeys } from './session-keys.js';
 export { loadSessionKeysFile, randomSessionKeys, SessionKeysError } from './session-keys.js';
-export type { SessionLookup, SessionService, SessionServiceOptions } from './sessions.js';
+export type {
+  CurrentSession,
+  SessionLogin,
+  SessionLookup,
+  SessionService,
+  SessionServiceOptions,
+} from './sessions.js';
 export { CLIENT_HEADER, CLIENT_HEADER_VALUE, createSessionService, SESSION_COOKIE } from './sessions.js';
 export type {
   Action,

@@ -6,7 +6,7 @@
 // `X-ZOT-API-CLIENT: zot-ui` (a custom header that a cross-site form cannot send), unless
 // `requireClientHeader` is false; and basic logins only open a session when that header is present.
 import { randomBytes } from 'node:crypto';
-import type { MetaStore } from '@zot-ts/metastore';
+import type { MetaStore, SessionRecord } from '@zot-ts/metastore';
 import {
   type CookieSealer,
   createCookieSealer,
@@ -34,11 +34,34 @@ export interface SessionServiceOptions {
 
 export type SessionLookup = { kind: 'none' } | { kind: 'valid'; identity: Identity } | { kind: 'invalid' };
 
+/** What an OpenID Connect login keeps with its session: the ID token for logout's `id_token_hint`. */
+export interface SessionLogin {
+  /** The provider key (`http.auth.openid.providers.<name>`) the user logged in with. */
+  provider?: string;
+  idToken?: string;
+}
+
+/** The live session a request's cookie names, whatever its client header (for logout). */
+export interface CurrentSession extends SessionLogin {
+  sessionId: string;
+  username: string;
+  /** How the user logged in: 'basic', 'oidc', ... */
+  method: string;
+}
+
+// The login extras ride on the metastore's session record: every store keeps records whole (structuredClone,
+// JSON), so they survive a restart with the file store. TODO(metastore): declare them on SessionRecord.
+type StoredSession = SessionRecord & SessionLogin;
+
 export interface SessionService {
   wantsSession(request: RequestInfo): boolean;
   lookup(request: RequestInfo): Promise<SessionLookup>;
   /** Opens a session for `identity`; returns the Set-Cookie header values. */
-  issue(identity: Identity, request: { tls: { enabled: boolean } }): Promise<string[]>;
+  issue(identity: Identity, request: { tls: { enabled: boolean } }, login?: SessionLogin): Promise<string[]>;
+  /** The live session named by the request's cookie (no client header needed), or undefined. */
+  current(request: Request | RequestInfo): Promise<CurrentSession | undefined>;
+  /** Ends one session on the server at once (a copied cookie stops working). */
+  revoke(sessionId: string): Promise<void>;
   clearingCookies(request: { tls: { enabled: boolean } }): string[];
   /** `POST /zot/auth/logout`: revokes the session named by the cookie and clears the cookies. */
   logout(request: Request): Promise<Response>;
@@ -99,19 +122,22 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
       return { kind: 'valid', identity };
     },
 
-    async issue(identity, request) {
+    async issue(identity, request, login) {
       const createdAt = now();
       const expiresAt = new Date(createdAt.getTime() + ttlSeconds * 1000);
       const sessionId = randomBytes(32).toString('base64url');
-      await store.create({
+      const record: StoredSession = {
         id: sessionId,
         username: identity.username,
         groups: identity.groups,
         method: identity.method,
         ...(identity.claims ? { claims: identity.claims } : {}),
+        ...(login?.provider === undefined ? {} : { provider: login.provider }),
+        ...(login?.idToken === undefined ? {} : { idToken: login.idToken }),
         createdAt,
         expiresAt,
-      });
+      };
+      await store.create(record);
       const sealed = sealer.seal({ sid: sessionId, exp: Math.floor(expiresAt.getTime() / 1000) });
       const secure = isSecure(request.tls.enabled);
       return [
@@ -121,6 +147,24 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
     },
 
     clearingCookies,
+
+    async current(request) {
+      const sessionId = sessionIdOf(request.headers.get('cookie'));
+      if (!sessionId) return undefined;
+      const record = (await store.get(sessionId, now())) as StoredSession | undefined;
+      if (!record) return undefined;
+      return {
+        sessionId,
+        username: record.username,
+        method: record.method,
+        ...(typeof record.provider === 'string' ? { provider: record.provider } : {}),
+        ...(typeof record.idToken === 'string' ? { idToken: record.idToken } : {}),
+      };
+    },
+
+    async revoke(sessionId) {
+      await store.revoke(sessionId);
+    },
 
     async logout(request) {
       const sessionId = sessionIdOf(request.headers.get('cookie'));

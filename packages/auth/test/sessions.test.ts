@@ -75,6 +75,43 @@ describe('sessions', () => {
     });
   });
 
+  it('keeps the OIDC provider and ID token with the session, for logout without the UI header', async () => {
+    const { sessions } = setup();
+    const oidcUser: Identity = { username: 'bob@example.com', groups: ['team-a'], method: 'oidc' };
+    const cookies = await sessions.issue(
+      oidcUser,
+      { tls: { enabled: false } },
+      {
+        provider: 'keycloak',
+        idToken: 'header.payload.signature',
+      },
+    );
+    const request = new Request('http://registry/zot/auth/logout', {
+      method: 'POST',
+      headers: { cookie: cookieHeader(cookies) },
+    });
+    const current = await sessions.current(request);
+    expect(current).toMatchObject({
+      username: 'bob@example.com',
+      method: 'oidc',
+      provider: 'keycloak',
+      idToken: 'header.payload.signature',
+    });
+    await sessions.revoke(current?.sessionId ?? '');
+    expect(await sessions.current(request)).toBeUndefined();
+    expect(await sessions.lookup(requestInfo({ ...ui, cookie: cookieHeader(cookies) }))).toEqual({
+      kind: 'invalid',
+    });
+  });
+
+  it('a basic-login session has no provider or ID token, and a missing cookie has no session', async () => {
+    const { sessions } = setup();
+    const cookies = await sessions.issue(alice, { tls: { enabled: false } });
+    const current = await sessions.current(requestInfo({ cookie: cookieHeader(cookies) }));
+    expect(current).toEqual({ sessionId: expect.any(String), username: 'alice', method: 'basic' });
+    expect(await sessions.current(requestInfo({}))).toBeUndefined();
+  });
+
   it("reads zot's sessionKeysFile, so cookies survive a restart", async () => {
     const directory = await mkdtemp(join(tmpdir(), 'session-keys-'));
     const path = join(directory, 'keys.json');

@@ -32,4 +32,19 @@ describe('createAuthenticator with tokenVerifiers', () => {
     const result = await authenticator.authenticate(requestInfo({ authorization: 'Bearer x' }));
     expect(result.kind).toBe('rejected');
   });
+
+  it("adds the verifiers' Bearer challenge after Basic, so Basic clients keep answering Basic", async () => {
+    const challenging: TokenVerifier = { ...workload, challenge: () => 'Bearer realm="zot"' };
+    const request = { repository: 'lib/app', action: 'read' } as const;
+    expect(createAuthenticator({ tokenVerifiers: [challenging] }).challenge(request)).toEqual([
+      'Bearer realm="zot"',
+    ]);
+    const withKeys = createAuthenticator({
+      tokenVerifiers: [challenging, challenging],
+      apiKeys: {} as never,
+      realm: 'Registry',
+    });
+    expect(withKeys.challenge(request)).toEqual(['Basic realm="Registry"', 'Bearer realm="zot"']);
+    expect(createAuthenticator({ tokenVerifiers: [workload] }).challenge(request)).toEqual([]);
+  });
 });
