@@ -49,9 +49,8 @@ export interface CurrentSession extends SessionLogin {
   method: string;
 }
 
-// The login extras ride on the metastore's session record: every store keeps records whole (structuredClone,
-// JSON), so they survive a restart with the file store. TODO(metastore): declare them on SessionRecord.
-type StoredSession = SessionRecord & SessionLogin;
+// The login extras (provider, ID token) are declared on the metastore's session record.
+type StoredSession = SessionRecord;
 
 export interface SessionService {
   wantsSession(request: RequestInfo): boolean;

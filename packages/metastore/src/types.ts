@@ -63,6 +63,9 @@ export interface SessionRecord {
   /** How the user logged in ('basic', 'oidc', ...). */
   method: string;
   claims?: Record<string, unknown>;
+  /** OpenID Connect logins: the provider key, and the ID token kept for RP-initiated logout's id_token_hint. */
+  provider?: string;
+  idToken?: string;
   createdAt: Date;
   expiresAt: Date;
 }

@@ -115,6 +115,17 @@ export function describeMetaStoreContract(name: string, open: () => Promise<Meta
         expect(await store.sessions.get('s1', at('2025-01-01T02:00:00Z'))).toBeUndefined();
       });
 
+      it('keeps the OIDC provider and ID token of a session', async () => {
+        await store.sessions.create({
+          ...session('s2', '2099-01-01T00:00:00Z'),
+          provider: 'dex',
+          idToken: 'eyJ.x.y',
+        });
+        const found = await store.sessions.get('s2');
+        expect(found?.provider).toBe('dex');
+        expect(found?.idToken).toBe('eyJ.x.y');
+      });
+
       it('revoke ends a session', async () => {
         await store.sessions.create(session('s1', '2099-01-01T00:00:00Z'));
         expect(await store.sessions.revoke('s1')).toBe(true);
