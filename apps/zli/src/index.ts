@@ -32,6 +32,10 @@ export {
 export { findImagesByDigest, listImages } from './inspect/image-listing.js';
 export type { ImageSummary, PlatformImage } from './inspect/image-summary.js';
 export { isArtifactTag, summarizeImage } from './inspect/image-summary.js';
+export type { ReferrerSummary } from './inspect/referrer-listing.js';
+export { formatReferrerTable, listReferrers } from './inspect/referrer-listing.js';
 export type { ServerStatus } from './inspect/server-status.js';
 // What the commands show, usable without oclif.
-export { formatServerStatus, getServerStatus } from './inspect/server-status.js';
+export { formatServerStatus, getServerStatus, statusFromMgmt } from './inspect/server-status.js';
+export type { SignatureTrust, TrustLookup } from './inspect/signature-trust.js';
+export { createTrustLookup, noTrustLookup, signatureTrustOf } from './inspect/signature-trust.js';

@@ -1,5 +1,7 @@
 // Pushes small test images to a registry over HTTP, as a client would: monolithic blob uploads
-// (POST ?digest=, distribution-spec "single POST" or POST then PUT) and a manifest PUT.
+// (POST then PUT ?digest=) and a manifest PUT. `headers` carries credentials on registries with auth.
+
+export type Headers = Record<string, string>;
 
 import { createHash } from 'node:crypto';
 
@@ -7,37 +9,39 @@ function digestOf(body: Buffer): string {
   return `sha256:${createHash('sha256').update(body).digest('hex')}`;
 }
 
-async function pushBlob(
+export async function pushBlob(
   url: string,
   repository: string,
   body: Buffer,
+  headers: Headers = {},
 ): Promise<{ digest: string; size: number }> {
   const digest = digestOf(body);
-  const started = await fetch(`${url}/v2/${repository}/blobs/uploads/`, { method: 'POST' });
+  const started = await fetch(`${url}/v2/${repository}/blobs/uploads/`, { method: 'POST', headers });
   if (started.status !== 202) throw new Error(`upload start: ${started.status} ${await started.text()}`);
   const location = new URL(started.headers.get('location') ?? '', url);
   location.searchParams.set('digest', digest);
   const put = await fetch(location, {
     method: 'PUT',
     body,
-    headers: { 'content-type': 'application/octet-stream' },
+    headers: { ...headers, 'content-type': 'application/octet-stream' },
   });
   if (put.status !== 201) throw new Error(`upload put: ${put.status} ${await put.text()}`);
   return { digest, size: body.length };
 }
 
-async function pushManifest(
+export async function pushManifest(
   url: string,
   repository: string,
   reference: string,
   document: object,
+  headers: Headers = {},
 ): Promise<{ digest: string; size: number; mediaType: string }> {
   const body = Buffer.from(JSON.stringify(document));
   const mediaType = (document as { mediaType: string }).mediaType;
   const response = await fetch(`${url}/v2/${repository}/manifests/${reference}`, {
     method: 'PUT',
     body,
-    headers: { 'content-type': mediaType },
+    headers: { ...headers, 'content-type': mediaType },
   });
   if (response.status !== 201) throw new Error(`manifest put: ${response.status} ${await response.text()}`);
   return { digest: digestOf(body), size: body.length, mediaType };
@@ -48,6 +52,7 @@ export async function pushImage(
   repository: string,
   tag: string,
   architecture = 'amd64',
+  headers: Headers = {},
 ): Promise<{ digest: string; size: number; mediaType: string }> {
   const configBody = Buffer.from(
     JSON.stringify({
@@ -57,14 +62,20 @@ export async function pushImage(
       rootfs: { type: 'layers', diff_ids: [] },
     }),
   );
-  const config = await pushBlob(url, repository, configBody);
-  const layer = await pushBlob(url, repository, Buffer.alloc(1500, `${repository}:${tag}`));
-  return pushManifest(url, repository, tag, {
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...layer }],
-  });
+  const config = await pushBlob(url, repository, configBody, headers);
+  const layer = await pushBlob(url, repository, Buffer.alloc(1500, `${repository}:${tag}`), headers);
+  return pushManifest(
+    url,
+    repository,
+    tag,
+    {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...layer }],
+    },
+    headers,
+  );
 }
 
 /** A cosign-like signature attached with `subject`, so the registry lists it as a referrer. */

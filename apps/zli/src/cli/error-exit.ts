@@ -51,12 +51,13 @@ function forClientError(error: RegistryClientError, hasCredentials: boolean): Ex
   switch (error.code) {
     case 'UNAUTHORIZED':
       return {
-        message: `unauthorised access: ${error.message}`,
+        // zot's zli says "unauthorised access"; the registry's own UNAUTHORIZED code adds nothing here
+        message: `unauthorised access to ${error.detail.url ?? 'the registry'}`,
         exit: EXIT_AUTH,
         suggestions: [
           hasCredentials
-            ? 'the given credentials are invalid; check --user'
-            : 'the registry requires credentials: add --user <user>:<password>',
+            ? 'the given credentials are invalid; check --user (an API key may have expired or been revoked)'
+            : 'the registry requires credentials: add --user <user>:<password> (or <user>:<API key>)',
         ],
       };
     case 'DENIED':

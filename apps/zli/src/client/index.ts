@@ -16,3 +16,5 @@ export type {
   RegistryCredentials,
 } from './registry-client.js';
 export { createRegistryClient, parseCredentials } from './registry-client.js';
+export type { RegistryExtension, SignatureReport, SignatureVerification } from './zot-extensions.js';
+export { parseDiscovery, parseSignatureVerification, SIGNATURES_ENDPOINT } from './zot-extensions.js';

@@ -8,6 +8,12 @@ import { RegistryClientError, statusError } from './errors.js';
 import { nextPageUrl } from './link-header.js';
 import { MANIFEST_ACCEPT, OCI_INDEX } from './media-types.js';
 import { createTransport, type HttpResponse, headerValue } from './transport.js';
+import {
+  parseDiscovery,
+  parseSignatureVerification,
+  type RegistryExtension,
+  type SignatureVerification,
+} from './zot-extensions.js';
 
 export interface RegistryCredentials {
   readonly username: string;
@@ -71,6 +77,10 @@ export interface RegistryClient {
   getConfigBlob(repository: string, digest: string): Promise<Record<string, unknown>>;
   /** Manifests whose subject is `digest`; falls back to the referrers tag schema on a registry without the API. */
   referrers(repository: string, digest: string, artifactType?: string): Promise<Descriptor[]>;
+  /** GET /v2/_oci/ext/discover: the extensions the registry announces; [] when it has no discovery (404). */
+  extensions(): Promise<RegistryExtension[]>;
+  /** GET /v2/_zot/ext/signatures/<repo>/<digest>: the registry's verification of a manifest's signatures. */
+  signatureVerification(repository: string, digest: string): Promise<SignatureVerification>;
 }
 
 function parseJson<T>(response: HttpResponse, url: string): T {
@@ -192,6 +202,19 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       return artifactType === undefined
         ? found
         : found.filter((descriptor) => descriptor.artifactType === artifactType);
+    },
+    async extensions() {
+      try {
+        const { response, url } = await get('/v2/_oci/ext/discover');
+        return parseDiscovery(parseJson<unknown>(response, url));
+      } catch (error) {
+        if (error instanceof RegistryClientError && error.code === 'NOT_FOUND') return [];
+        throw error;
+      }
+    },
+    async signatureVerification(repository, digest) {
+      const { response, url } = await get(`/v2/_zot/ext/signatures/${repository}/${digest}`);
+      return parseSignatureVerification(parseJson<unknown>(response, url), digest);
     },
   };
 }

@@ -4,6 +4,7 @@
 import type { FetchedManifest, RegistryClient } from '../client/registry-client.js';
 import { type ImageSummary, isArtifactTag, summarizeImage } from './image-summary.js';
 import { mapWithLimit } from './pool.js';
+import { createTrustLookup } from './signature-trust.js';
 
 const PARALLEL_REQUESTS = 8;
 
@@ -38,8 +39,9 @@ export async function listImages(
 ): Promise<ImageSummary[]> {
   const chosen = repositories ?? (await client.listRepositories());
   const manifests = await taggedManifests(client, [...chosen].sort());
+  const trust = createTrustLookup(client);
   return mapWithLimit(manifests, PARALLEL_REQUESTS, (entry) =>
-    summarizeImage(client, entry.repository, entry.tag, entry.fetched, entry.tags),
+    summarizeImage(client, entry.repository, entry.tag, entry.fetched, entry.tags, trust),
   );
 }
 
@@ -63,7 +65,8 @@ export async function findImagesByDigest(client: RegistryClient, query: string):
       (document.manifests ?? []).some((child) => matches(child.digest))
     );
   });
+  const trust = createTrustLookup(client);
   return mapWithLimit(hits, PARALLEL_REQUESTS, (entry) =>
-    summarizeImage(client, entry.repository, entry.tag, entry.fetched, entry.tags),
+    summarizeImage(client, entry.repository, entry.tag, entry.fetched, entry.tags, trust),
   );
 }

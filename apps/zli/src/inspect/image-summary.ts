@@ -1,6 +1,7 @@
 // What `zli image list|name|digest` shows of one tagged image: digest, platforms, total size,
-// last update (the config's `created`) and whether it is signed (a cosign `.sig` tag or a signature
-// among its referrers). Multi-platform indexes are summed over their platform manifests.
+// last update (the config's `created`), whether it is signed (a cosign `.sig` tag or a signature
+// among its referrers) and, where the registry verifies signatures, whether it is trusted.
+// Multi-platform indexes are summed over their platform manifests.
 
 import { isIndexMediaType, SIGNATURE_ARTIFACT_TYPES } from '../client/media-types.js';
 import type {
@@ -9,6 +10,7 @@ import type {
   ManifestDocument,
   RegistryClient,
 } from '../client/registry-client.js';
+import { noTrustLookup, type SignatureTrust, signatureTrustOf, type TrustLookup } from './signature-trust.js';
 
 export interface PlatformImage {
   digest: string;
@@ -26,6 +28,10 @@ export interface ImageSummary {
   size: number;
   lastUpdated?: string;
   signed: boolean;
+  /** A signature verifies with a key or root the registry trusts; absent when the registry cannot say. */
+  trusted?: boolean;
+  /** Each signature as the registry verified it; absent when the registry cannot say. */
+  signatures?: SignatureTrust[];
   /** The platform manifests of an index. */
   manifests?: PlatformImage[];
 }
@@ -110,9 +116,23 @@ export async function summarizeImage(
   tag: string,
   fetched: FetchedManifest,
   tagsOfRepository: ReadonlySet<string>,
+  trust: TrustLookup = noTrustLookup,
 ): Promise<ImageSummary> {
-  const signed = await isSigned(client, repository, fetched.digest, tagsOfRepository);
-  const base = { repository, tag, digest: fetched.digest, mediaType: fetched.mediaType, signed };
+  const [signedByTags, verification] = await Promise.all([
+    isSigned(client, repository, fetched.digest, tagsOfRepository),
+    trust(repository, fetched.digest),
+  ]);
+  const base = {
+    repository,
+    tag,
+    digest: fetched.digest,
+    mediaType: fetched.mediaType,
+    // the registry's verifier also sees signatures zli does not look for (e.g. .att attestations)
+    signed: signedByTags || verification?.signed === true,
+    ...(verification === undefined
+      ? {}
+      : { trusted: verification.trusted, signatures: signatureTrustOf(verification) }),
+  };
   if (!isIndexMediaType(fetched.mediaType)) {
     const image = await describePlatformImage(client, repository, fetched);
     return {

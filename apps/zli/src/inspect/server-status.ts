@@ -11,7 +11,10 @@ export interface ServerStatus {
   releaseTag?: string;
   commit?: string;
   binaryType?: string;
+  /** Keys of the mgmt answer's `http.auth`: htpasswd (which zot also reports for LDAP), bearer, openid, apikey. */
   authMethods?: string[];
+  /** Names of the OpenID providers a user can log in with (`http.auth.openid.providers`). */
+  openidProviders?: string[];
 }
 
 function credentialsHint(hasCredentials: boolean): string {
@@ -20,14 +23,48 @@ function credentialsHint(hasCredentials: boolean): string {
     : "endpoint requires valid user credentials (add the flag '--user [user]:[password]')";
 }
 
-/** zot's mgmt answer lists configured auth under http.auth: htpasswd, ldap, bearer, openid, apikey. */
-function authMethodsOf(mgmt: Record<string, unknown>): string[] {
-  const auth = (mgmt.http as { auth?: Record<string, unknown> } | undefined)?.auth;
-  if (auth === undefined || auth === null) return [];
-  return Object.entries(auth)
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The mgmt answer (zot's StrippedConfig, extension_mgmt.go) as status fields:
+ * `{"distSpecVersion","commit","releaseTag","binaryType","http":{"auth":{"htpasswd":{},"apikey":true,...}}}`.
+ * An absent method is left out of `http.auth` (or is false); empty strings (no commit recorded) are dropped.
+ */
+export function statusFromMgmt(mgmt: Record<string, unknown>): Omit<ServerStatus, 'status' | 'error'> {
+  const pick = (key: 'distSpecVersion' | 'releaseTag' | 'commit' | 'binaryType') =>
+    typeof mgmt[key] === 'string' && mgmt[key] !== '' ? { [key]: mgmt[key] as string } : {};
+  const auth = isRecord(mgmt.http) && isRecord(mgmt.http.auth) ? mgmt.http.auth : {};
+  const authMethods = Object.entries(auth)
     .filter(([, value]) => value !== false && value !== null && value !== undefined)
     .map(([method]) => method)
     .sort();
+  const providers = isRecord(auth.openid) && isRecord(auth.openid.providers) ? auth.openid.providers : {};
+  const openidProviders = Object.keys(providers).sort();
+  return {
+    ...pick('distSpecVersion'),
+    ...pick('releaseTag'),
+    ...pick('commit'),
+    ...pick('binaryType'),
+    authMethods,
+    ...(openidProviders.length === 0 ? {} : { openidProviders }),
+  };
+}
+
+/** mgmt details, or why they are missing; zot serves mgmt without credentials, so this works before login. */
+async function mgmtDetails(
+  client: RegistryClient,
+  hasCredentials: boolean,
+): Promise<Omit<ServerStatus, 'status'>> {
+  try {
+    return statusFromMgmt(await client.mgmt());
+  } catch (error) {
+    if (!(error instanceof RegistryClientError)) throw error;
+    if (error.code === 'NOT_FOUND') return { error: '/v2/_zot/ext/mgmt endpoint is not available' };
+    if (error.code === 'UNAUTHORIZED')
+      return { error: `unauthorised access, ${credentialsHint(hasCredentials)}` };
+    return { error: error.message };
+  }
 }
 
 export async function getServerStatus(
@@ -36,8 +73,16 @@ export async function getServerStatus(
 ): Promise<ServerStatus> {
   try {
     const ping = await client.ping();
-    if (ping.status === 401)
-      return { status: 'unknown', error: `unauthorised access, ${credentialsHint(hasCredentials)}` };
+    if (ping.status === 401) {
+      // like zot: the registry is there but will not say more to these credentials; the open mgmt
+      // answer still tells which login methods it takes
+      const details = await mgmtDetails(client, hasCredentials);
+      return {
+        status: 'unknown',
+        ...details,
+        error: `unauthorised access, ${credentialsHint(hasCredentials)}`,
+      };
+    }
   } catch (error) {
     if (error instanceof RegistryClientError && (error.code === 'UNREACHABLE' || error.code === 'TLS')) {
       return { status: 'offline', error: error.message };
@@ -50,41 +95,26 @@ export async function getServerStatus(
     }
     throw error;
   }
-  try {
-    const mgmt = await client.mgmt();
-    const pick = (key: string): Record<string, string> =>
-      typeof mgmt[key] === 'string' ? { [key]: mgmt[key] as string } : {};
-    return {
-      status: 'online',
-      ...pick('distSpecVersion'),
-      ...pick('releaseTag'),
-      ...pick('commit'),
-      ...pick('binaryType'),
-      authMethods: authMethodsOf(mgmt),
-    };
-  } catch (error) {
-    if (!(error instanceof RegistryClientError)) throw error;
-    if (error.code === 'NOT_FOUND')
-      return { status: 'online', error: '/v2/_zot/ext/mgmt endpoint is not available' };
-    if (error.code === 'UNAUTHORIZED')
-      return { status: 'online', error: `unauthorised access, ${credentialsHint(hasCredentials)}` };
-    return { status: 'online', error: error.message };
-  }
+  return { status: 'online', ...(await mgmtDetails(client, hasCredentials)) };
 }
 
+function authenticationText(status: ServerStatus): string {
+  const methods = (status.authMethods ?? []).map((method) =>
+    method === 'openid' && status.openidProviders !== undefined
+      ? `openid (${status.openidProviders.join(', ')})`
+      : method,
+  );
+  return methods.length > 0 ? methods.join(', ') : 'none';
+}
+
+/** zot's lines (Server Status, Error, Server Version, Dist Spec Version, Built with) plus Authentication; the commit is in json/yaml. */
 export function formatServerStatus(status: ServerStatus): string {
-  if (status.error !== undefined) return `Server Status: ${status.status}\nError: ${status.error}\n`;
-  const builtWith = (status.binaryType ?? '')
-    .split('-')
-    .filter((flag) => flag !== '')
-    .join(', ');
-  return [
-    `Server Status: ${status.status}`,
-    `Server Version: ${status.releaseTag ?? 'unknown'}`,
-    `Dist Spec Version: ${status.distSpecVersion ?? 'unknown'}`,
-    `Built with: ${builtWith}`,
-    `Authentication: ${(status.authMethods ?? []).length > 0 ? (status.authMethods ?? []).join(', ') : 'none'}`,
-  ]
-    .join('\n')
-    .concat('\n');
+  const lines = [`Server Status: ${status.status}`];
+  if (status.error !== undefined) lines.push(`Error: ${status.error}`);
+  if (status.releaseTag !== undefined) lines.push(`Server Version: ${status.releaseTag}`);
+  if (status.distSpecVersion !== undefined) lines.push(`Dist Spec Version: ${status.distSpecVersion}`);
+  const builtWith = (status.binaryType ?? '').split('-').filter((flag) => flag !== '');
+  if (builtWith.length > 0) lines.push(`Built with: ${builtWith.join(', ')}`);
+  if (status.authMethods !== undefined) lines.push(`Authentication: ${authenticationText(status)}`);
+  return `${lines.join('\n')}\n`;
 }

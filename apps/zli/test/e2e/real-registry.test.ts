@@ -1,4 +1,5 @@
 // End-to-end: zli against the real registry (apps/registry's startRegistry), with images pushed over HTTP.
+// No authentication and no trust extension: signed comes from tags and referrers alone (no TRUSTED column).
 
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -60,6 +61,20 @@ describe.concurrent('zli against the real registry', () => {
       ['alpine:3.20', ['linux/amd64'], true],
       ['team/app:1.0', ['linux/amd64'], false],
     ]);
+  });
+
+  it('falls back to "signed" without a TRUSTED column when the registry does not verify signatures', async () => {
+    const text = await runZli(['image', 'list', '--config', 'local'], env);
+    expect(text.stdout.split('\n')[0]).toMatch(
+      /^REPOSITORY\s+TAG\s+OS\/ARCH\s+DIGEST\s+SIGNED\s+SIZE\s+LAST UPDATED$/,
+    );
+    const json = JSON.parse(
+      (await runZli(['image', 'name', 'alpine:3.20', '--config', 'local', '-f', 'json'], env)).stdout,
+    );
+    expect(json).toEqual([expect.objectContaining({ signed: true })]);
+    expect(json[0]).not.toHaveProperty('trusted');
+    const referrers = await runZli(['search', 'subject', 'alpine:3.20', '--config', 'local'], env);
+    expect(referrers.stdout.split('\n')[0]).toMatch(/^ARTIFACT TYPE\s+SIZE\s+DIGEST$/);
   });
 
   it('image name, image digest and search subject find the signed image and its signature', async () => {

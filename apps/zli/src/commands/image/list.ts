@@ -4,9 +4,10 @@ import { listImages } from '../../inspect/image-listing.js';
 import { formatImageTable } from '../../inspect/image-table.js';
 
 export default class ImageList extends RegistryCommand {
-  static override summary = 'List images: tag, digest, platforms, size, last update, signed';
+  static override summary = 'List images: tag, digest, platforms, size, last update, signed, trusted';
   static override description =
-    'Walks every repository (or only --repo) and every tag; signature and referrer tags (sha256-...) are not listed.';
+    'Walks every repository (or only --repo) and every tag; signature and referrer tags (sha256-...) are not listed. ' +
+    'TRUSTED appears when the registry verifies signatures (/v2/_zot/ext/signatures): a signature verifies with a key it trusts.';
   static override examples = [
     'zli image list --config main',
     'zli image list --config main --repo alpine --verbose',

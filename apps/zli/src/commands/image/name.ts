@@ -3,6 +3,7 @@ import { RegistryCommand } from '../../cli/registry-command.js';
 import { parseImageReference } from '../../client/image-reference.js';
 import { summarizeImage } from '../../inspect/image-summary.js';
 import { formatImageTable } from '../../inspect/image-table.js';
+import { createTrustLookup } from '../../inspect/signature-trust.js';
 
 export default class ImageName extends RegistryCommand {
   static override summary = 'Show one image by name: <repo>:<tag>';
@@ -21,7 +22,8 @@ export default class ImageName extends RegistryCommand {
     const image = await this.slow('reading the image', async () => {
       const tags = new Set(await client.listTags(reference.repository));
       const fetched = await client.getManifest(reference.repository, reference.reference);
-      return summarizeImage(client, reference.repository, reference.reference, fetched, tags);
+      const trust = createTrustLookup(client);
+      return summarizeImage(client, reference.repository, reference.reference, fetched, tags, trust);
     });
     this.output([image], (data) => formatImageTable(data, this.verbose));
   }

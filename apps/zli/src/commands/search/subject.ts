@@ -1,12 +1,13 @@
 import { Args } from '@oclif/core';
-import { humanSize, renderTable, shortDigest } from '../../cli/output.js';
 import { RegistryCommand } from '../../cli/registry-command.js';
 import { parseImageReference } from '../../client/image-reference.js';
+import { formatReferrerTable, listReferrers } from '../../inspect/referrer-listing.js';
 
 export default class SearchSubject extends RegistryCommand {
   static override summary = 'List the referrers of an image: signatures, SBOMs, attestations';
   static override description =
-    'Uses the referrers API (/v2/<repo>/referrers/<digest>), or the referrers tag schema on registries without it.';
+    'Uses the referrers API (/v2/<repo>/referrers/<digest>), or the referrers tag schema on registries without it. ' +
+    'Where the registry verifies signatures, a SIGNATURE column says whether each one is trusted.';
   static override examples = [
     'zli search subject alpine:3.20 --config main',
     'zli search subject alpine@sha256:8d5a... --url http://127.0.0.1:5000 -f json',
@@ -21,31 +22,7 @@ export default class SearchSubject extends RegistryCommand {
     if (reference === undefined)
       return this.usageError('expected an image as <repository>:<tag> or <repository>@<digest>');
     const client = await this.connect(flags);
-    const referrers = await this.slow('reading referrers', async () => {
-      const digest = reference.isDigest
-        ? reference.reference
-        : (await client.getManifest(reference.repository, reference.reference)).digest;
-      return (await client.referrers(reference.repository, digest)).map((descriptor) => ({
-        repository: reference.repository,
-        subject: digest,
-        artifactType: descriptor.artifactType ?? descriptor.mediaType,
-        digest: descriptor.digest,
-        mediaType: descriptor.mediaType,
-        size: descriptor.size,
-        ...(descriptor.annotations === undefined ? {} : { annotations: descriptor.annotations }),
-      }));
-    });
-    this.output(referrers, (data) =>
-      data.length === 0
-        ? 'no referrers found\n'
-        : renderTable(
-            ['ARTIFACT TYPE', 'SIZE', 'DIGEST'],
-            data.map((referrer) => [
-              referrer.artifactType,
-              humanSize(referrer.size),
-              this.verbose ? referrer.digest : shortDigest(referrer.digest),
-            ]),
-          ),
-    );
+    const referrers = await this.slow('reading referrers', () => listReferrers(client, reference));
+    this.output(referrers, (data) => formatReferrerTable(data, this.verbose));
   }
 }

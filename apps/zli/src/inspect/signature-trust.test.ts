@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { RegistryClientError } from '../client/errors.js';
+import type { RegistryClient } from '../client/registry-client.js';
+import type { RegistryExtension, SignatureVerification } from '../client/zot-extensions.js';
+import { createTrustLookup } from './signature-trust.js';
+
+const digest = `sha256:${'b'.repeat(64)}`;
+const verified: SignatureVerification = { digest, signed: true, trusted: true, signatures: [] };
+const announcing: RegistryExtension[] = [{ name: '_zot', endpoints: ['/v2/_zot/ext/signatures'] }];
+
+/** A client whose two extension calls are scripted; counts the verification requests. */
+function clientWith(
+  extensions: () => Promise<RegistryExtension[]>,
+  verification: () => Promise<SignatureVerification>,
+): { client: RegistryClient; calls: { discovery: number; verification: number } } {
+  const calls = { discovery: 0, verification: 0 };
+  const client = {
+    extensions: () => {
+      calls.discovery += 1;
+      return extensions();
+    },
+    signatureVerification: () => {
+      calls.verification += 1;
+      return verification();
+    },
+  } as unknown as RegistryClient;
+  return { client, calls };
+}
+
+describe('createTrustLookup', () => {
+  it('asks discovery once and the verification endpoint for each image when it is announced', async () => {
+    const { client, calls } = clientWith(
+      async () => announcing,
+      async () => verified,
+    );
+    const lookup = createTrustLookup(client);
+    expect(await Promise.all([lookup('a', digest), lookup('b', digest)])).toEqual([verified, verified]);
+    expect(calls).toEqual({ discovery: 1, verification: 2 });
+  });
+
+  it('never asks for verification when discovery is absent or does not announce it', async () => {
+    for (const extensions of [
+      async () => [],
+      async () => [{ name: '_zot', endpoints: ['/v2/_zot/ext/cosign'] }],
+      async () => {
+        throw new RegistryClientError('UNEXPECTED_STATUS', 'HTTP 405');
+      },
+    ]) {
+      const { client, calls } = clientWith(extensions, async () => verified);
+      expect(await createTrustLookup(client)('a', digest)).toBeUndefined();
+      expect(calls.verification).toBe(0);
+    }
+  });
+
+  it('falls back for one image on a 404 or 403, but lets an unreachable registry fail the command', async () => {
+    const notFound = clientWith(
+      async () => announcing,
+      async () => {
+        throw new RegistryClientError('NOT_FOUND', 'not found');
+      },
+    );
+    expect(await createTrustLookup(notFound.client)('a', digest)).toBeUndefined();
+    const down = clientWith(
+      async () => announcing,
+      async () => {
+        throw new RegistryClientError('UNREACHABLE', 'cannot reach');
+      },
+    );
+    await expect(createTrustLookup(down.client)('a', digest)).rejects.toMatchObject({ code: 'UNREACHABLE' });
+  });
+});
