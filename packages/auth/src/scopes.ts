@@ -2,7 +2,11 @@
 //
 // API key scopes keep zot's wire shape (`scopes: []string`, stored and ignored by zot) and give it a
 // meaning: `"<repository glob>"` allows every action there, `"<glob>:<action>[,<action>]"` only those
-// actions. Globs: `*` within one path segment, `**` across segments, as zot's accessControl globs.
+// actions. Globs are matched by @zot-ts/glob exactly as zot's accessControl keys (doublestar): `*` within
+// one path segment, `**` as a whole segment for zero or more segments, so `team/**` also covers `team`.
+// Accepted scope strings are a subset of doublestar (no classes, braces or escapes; see GLOB below), which
+// keeps scopes easy to read back; matching itself is shared, so authz-cel's scope check agrees with this one.
+import { createGlobCache } from '@zot-ts/glob';
 import { type Action, ALL_ACTIONS, type CredentialScope } from './types.js';
 
 export class ScopeSyntaxError extends Error {
@@ -70,25 +74,11 @@ function checkGlob(glob: string, source: string): void {
   if (!GLOB.test(glob)) throw new ScopeSyntaxError(`invalid repository glob in scope ${source}`);
 }
 
-const globCache = new Map<string, RegExp>();
+const scopeGlob = createGlobCache(1_000);
 
+/** Doublestar match of one scope glob against a repository name (zot's accessControl semantics). */
 export function matchRepositoryGlob(glob: string, repository: string): boolean {
-  let pattern = globCache.get(glob);
-  if (!pattern) {
-    let source = '';
-    for (let i = 0; i < glob.length; i++) {
-      const char = glob[i] as string;
-      if (char === '*' && glob[i + 1] === '*') {
-        source += '.*';
-        i++;
-      } else if (char === '*') source += '[^/]*';
-      else if (char === '?') source += '[^/]';
-      else source += char.replace(/[.+^${}()|[\]\\-]/g, '\\$&');
-    }
-    pattern = new RegExp(`^${source}$`);
-    globCache.set(glob, pattern);
-  }
-  return pattern.test(repository);
+  return scopeGlob(glob).matches(repository);
 }
 
 /** Whether credential scopes allow `action` on `repository`; absent scopes allow everything. */

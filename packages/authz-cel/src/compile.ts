@@ -2,10 +2,10 @@
 // actions/users/groups turned into sets, repository keys into glob matchers. Every problem found is
 // collected with its exact config path and thrown together as one PolicyCompileError.
 
+import { createRepositoryMatcher } from '@zot-ts/glob';
 import { policyEnvironment } from './cel-environment.js';
 import { type FieldDependencies, fieldsReadBy } from './condition-fields.js';
 import { PolicyCompileError, type PolicyIssue } from './errors.js';
-import { createRepositoryMatcher } from './glob.js';
 import type { AccessControlConfig, PolicyCondition } from './types.js';
 
 export interface CompiledCondition {

@@ -2,10 +2,10 @@
 // Identity.credentialScopes): when present, one scope must list the action and match the repository,
 // in addition to the policies. Scope repositories are names or doublestar globs.
 
-import { compileGlob, type GlobMatcher } from './glob.js';
+import { createGlobCache } from '@zot-ts/glob';
 import type { AccessRequest } from './types.js';
 
-const scopeGlobs = new Map<string, GlobMatcher>();
+const scopeGlob = createGlobCache(1_000);
 export function scopeAllows(
   scopes: NonNullable<NonNullable<AccessRequest['identity']>['credentialScopes']>,
   request: AccessRequest,
@@ -13,14 +13,6 @@ export function scopeAllows(
   return scopes.some(
     (scope) =>
       scope.actions.includes(request.action) &&
-      scope.repositories.some((pattern) => {
-        let glob = scopeGlobs.get(pattern);
-        if (glob === undefined) {
-          if (scopeGlobs.size >= 1_000) scopeGlobs.clear();
-          glob = compileGlob(pattern);
-          scopeGlobs.set(pattern, glob);
-        }
-        return glob.matches(request.repository);
-      }),
+      scope.repositories.some((pattern) => scopeGlob(pattern).matches(request.repository)),
   );
 }

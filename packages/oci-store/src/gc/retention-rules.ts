@@ -8,8 +8,8 @@
 //   fills the count, as in zot.
 // - With tag times, a tag that has none recorded stays ("tag statistics not found"); without tag times
 //   at all, only patterns decide (zot's GetRetainedTagsFromIndex).
+import { compileGlob } from '@zot-ts/glob';
 import type { KeepTagsRule, RetentionOptions, RetentionPolicy, TagTimes } from './gc-types.js';
-import { compileGlob } from './repository-glob.js';
 
 export interface TagCandidate {
   tag: string;

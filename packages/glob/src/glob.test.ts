@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileGlob, createRepositoryMatcher, matchGlob } from './glob.js';
+import { compileGlob, isValidGlob, matchGlob } from './glob.js';
 
 describe('matchGlob (doublestar semantics, as zot uses them)', () => {
   it.each([
@@ -44,7 +44,9 @@ describe('matchGlob (doublestar semantics, as zot uses them)', () => {
       const glob = compileGlob(pattern);
       expect(glob.valid).toBe(false);
       expect(glob.matches(pattern)).toBe(false);
+      expect(isValidGlob(pattern)).toBe(false);
     }
+    expect(isValidGlob('prod/{a,b}/[0-9]*')).toBe(true);
   });
 });
 
@@ -103,27 +105,5 @@ describe('matchGlob properties', () => {
         expect(matchGlob(pattern, parts.join('/'))).toBe(true);
       }),
     );
-  });
-});
-
-describe('createRepositoryMatcher', () => {
-  it('picks the matching key with the longest pattern', () => {
-    const match = createRepositoryMatcher([
-      ['**', 'all'],
-      ['prod/**', 'prod'],
-      ['prod/team-a/**', 'team-a'],
-    ] as const);
-    expect(match('prod/team-a/app')?.value).toBe('team-a');
-    expect(match('prod/team-b/app')?.value).toBe('prod');
-    expect(match('dev/app')?.value).toBe('all');
-  });
-
-  it('returns undefined when no key matches, and breaks length ties by config order', () => {
-    const match = createRepositoryMatcher([
-      ['a/*', 'first'],
-      ['*/b', 'second'],
-    ] as const);
-    expect(match('a/b')?.value).toBe('first');
-    expect(match('c/d')).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
-// Repository globs of retention policies, matched as zot matches them: doublestar/v4 Match(pattern, repo).
-// A copy of @zot-ts/authz-cel's glob.ts (oci-store imports nothing internal); keep the two in step.
+// Repository-name globs, matched the way zot matches them: the keys of `http.accessControl.repositories`,
+// retention policies' `repositories` and API key scopes all go through here, so the three agree.
 // zot calls github.com/bmatcuk/doublestar/v4 `Match(pattern, repository)`. Its syntax:
 //   *          any run of characters except '/'
 //   ?          one character except '/'
@@ -13,6 +13,7 @@
 //
 // Patterns compile once to an anchored RegExp: repository names are short, and a RegExp test is a few
 // hundred nanoseconds at most.
+
 export interface GlobMatcher {
   readonly pattern: string;
   /** false when the pattern is malformed: it then matches nothing, as in zot. */
@@ -150,4 +151,14 @@ export function compileGlob(pattern: string): GlobMatcher {
     if (!(error instanceof BadPattern)) throw error;
     return { pattern, valid: false, matches: () => false };
   }
+}
+
+/** One-off match; compile with `compileGlob` when the pattern is reused. */
+export function matchGlob(pattern: string, name: string): boolean {
+  return compileGlob(pattern).matches(name);
+}
+
+/** Whether doublestar would accept the pattern (its ValidatePattern); a malformed one matches nothing. */
+export function isValidGlob(pattern: string): boolean {
+  return compileGlob(pattern).valid;
 }
