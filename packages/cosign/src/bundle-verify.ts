@@ -1,10 +1,11 @@
 // Verification of one sigstore bundle against what it must be about (the subject manifest) and who must
 // have made it (a trusted key, or a configured trusted root for keyless bundles). Offline throughout.
 import type { Bundle } from '@sigstore/bundle';
-import { type SignedEntity, type TrustMaterial, toSignedEntity, Verifier } from '@sigstore/verify';
+import { type SignedEntity, toSignedEntity, Verifier } from '@sigstore/verify';
 import { type ParsedBundle, parseBundle } from './bundle-parse.js';
 import { bytesMatchDigest } from './digest-util.js';
 import { checkStatementNames } from './dsse.js';
+import { type KeylessTrust, verifyKeyless } from './keyless-verify.js';
 import type { ParsedPublicKey } from './public-keys.js';
 import { invalid, untrusted, type Verdict } from './results.js';
 import { checkPayloadNames } from './simple-signing.js';
@@ -14,7 +15,8 @@ export interface BundleCheckInput {
   bundleBytes: Uint8Array;
   subjectDigest: string;
   keys: readonly ParsedPublicKey[];
-  trustedRoot?: TrustMaterial;
+  /** The configured trusted root and accepted identities, for keyless (certificate) bundles. */
+  keyless?: KeylessTrust;
   /**
    * Bytes whose digest is `digest`, for message signatures: the subject manifest itself, or a payload
    * attached beside the bundle. Undefined when there is no such artifact.
@@ -69,7 +71,8 @@ async function linkToSubject(parsed: ParsedBundle, input: BundleCheckInput): Pro
 
 function verifySigner(parsed: ParsedBundle, artifact: Buffer | undefined, input: BundleCheckInput): Verdict {
   const entity = toSignedEntity(parsed.bundle as Bundle, artifact);
-  if (parsed.verificationMaterial === 'certificate') return verifyKeyless(entity, input.trustedRoot);
+  if (parsed.verificationMaterial === 'certificate')
+    return verifyKeyless(parsed.bundle as Bundle, entity, input.keyless);
   // A key-signed bundle may carry Rekor entries; offline we cannot check them (no log keys), and the
   // trusted key is what vouches, so they are set aside, as with `cosign verify --insecure-ignore-tlog`.
   const keyOnly: SignedEntity = { ...entity, tlogEntries: [], timestamps: [] };
@@ -89,19 +92,4 @@ function verifySigner(parsed: ParsedBundle, artifact: Buffer | undefined, input:
   return untrusted(
     input.keys.length === 0 ? 'no trusted keys configured' : 'no trusted key verifies the signature',
   );
-}
-
-function verifyKeyless(entity: SignedEntity, trustedRoot: TrustMaterial | undefined): Verdict {
-  if (!trustedRoot) return untrusted('no trusted root configured');
-  try {
-    // Sigstore's defaults: one tlog entry, one SCT, one timestamp, all checked against the root.
-    const signer = new Verifier(trustedRoot).verify(entity);
-    const identity: NonNullable<Verdict['identity']> = {};
-    if (signer.identity?.subjectAlternativeName)
-      identity.subjectAlternativeName = signer.identity.subjectAlternativeName;
-    if (signer.identity?.extensions?.issuer) identity.issuer = signer.identity.extensions.issuer;
-    return { status: 'trusted', identity };
-  } catch (error) {
-    return untrusted(`keyless verification failed: ${(error as Error).message}`);
-  }
 }

@@ -14,6 +14,7 @@ export {
   type SignatureKind,
   signatureTagFor,
 } from './classify.js';
+export type { CertificateIdentity, KeylessIdentity } from './keyless-policy.js';
 export * from './media-types.js';
 export type { KeyAlgorithm } from './public-keys.js';
 export type { ManifestSignatures, SignatureReport, SignatureStatus, SignatureTool } from './results.js';

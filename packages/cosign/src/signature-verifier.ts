@@ -1,14 +1,14 @@
 // Verification results per manifest, cached by manifest digest: computed on first read, recomputed only
 // after a key is added or a signature arrives or goes (the registry forwards store events), never on
 // every read. Concurrent reads of the same manifest share one computation.
-import type { TrustMaterial } from '@sigstore/verify';
 import { parseSignatureTag } from './classify.js';
 import { collectSignatures } from './collect.js';
+import type { KeylessIdentity } from './keyless-policy.js';
+import { createKeylessTrust, type KeylessTrust } from './keyless-verify.js';
 import { type ParsedPublicKey, parsePublicKeyPem } from './public-keys.js';
 import type { ManifestSignatures, SignatureReport } from './results.js';
 import type { SignatureSource } from './signature-source.js';
 import type { TrustedKey } from './trust-store.js';
-import { loadTrustedRoot } from './trusted-root.js';
 import { verifyFoundSignature } from './verify-signature.js';
 
 export interface SignatureVerifierOptions {
@@ -17,6 +17,11 @@ export interface SignatureVerifierOptions {
   trustStore: { list(): Promise<TrustedKey[]> };
   /** A sigstore trusted_root.json (object or text) for keyless bundles; throws INVALID_TRUSTED_ROOT if bad. */
   trustedRoot?: unknown;
+  /**
+   * Who may sign keylessly (used with `trustedRoot`). Empty or absent: anyone the root certifies.
+   * A bad entry throws INVALID_KEYLESS_IDENTITY.
+   */
+  keylessIdentities?: readonly KeylessIdentity[];
   /** Most manifests kept in the cache; the oldest computed go first. */
   maxEntries?: number;
 }
@@ -42,8 +47,10 @@ export interface SignatureVerifier {
 const DEFAULT_MAX_ENTRIES = 10_000;
 
 export function createSignatureVerifier(options: SignatureVerifierOptions): SignatureVerifier {
-  const trustedRoot: TrustMaterial | undefined =
-    options.trustedRoot === undefined ? undefined : loadTrustedRoot(options.trustedRoot);
+  const keyless: KeylessTrust | undefined =
+    options.trustedRoot === undefined
+      ? undefined
+      : createKeylessTrust(options.trustedRoot, options.keylessIdentities);
   const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
   const cache = new Map<string, Promise<ManifestSignatures>>();
   const keyOf = (repository: string, digest: string): string => `${digest} ${repository}`;
@@ -70,7 +77,7 @@ export function createSignatureVerifier(options: SignatureVerifierOptions): Sign
         repository,
         subjectDigest: digest,
         keys,
-        ...(trustedRoot ? { trustedRoot } : {}),
+        ...(keyless ? { keyless } : {}),
       };
       for (const signature of found) signatures.push(...(await verifyFoundSignature(signature, context)));
     }

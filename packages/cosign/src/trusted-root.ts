@@ -6,13 +6,15 @@ import type { KeyObject } from 'node:crypto';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { type TrustMaterial, toTrustMaterial } from '@sigstore/verify';
 
-export type TrustedRootErrorCode = 'INVALID_TRUSTED_ROOT';
+/** INVALID_TRUSTED_ROOT: not a trusted_root.json; INVALID_KEYLESS_IDENTITY: a bad keyless identity. */
+export type TrustedRootErrorCode = 'INVALID_TRUSTED_ROOT' | 'INVALID_KEYLESS_IDENTITY';
 
 export class TrustedRootError extends Error {
-  readonly code: TrustedRootErrorCode = 'INVALID_TRUSTED_ROOT';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly code: TrustedRootErrorCode;
+  constructor(message: string, options: { cause?: unknown; code?: TrustedRootErrorCode } = {}) {
+    super(message, options.cause === undefined ? {} : { cause: options.cause });
     this.name = 'TrustedRootError';
+    this.code = options.code ?? 'INVALID_TRUSTED_ROOT';
   }
 }
 

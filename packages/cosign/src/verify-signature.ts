@@ -1,10 +1,10 @@
 // Turns one found signature manifest into reports: one per signature layer, each checked against the
 // trusted keys (or root) and against the manifest it claims to sign.
-import type { TrustMaterial } from '@sigstore/verify';
 import { verifyBundle } from './bundle-verify.js';
 import type { FoundSignature } from './collect.js';
 import { bytesMatchDigest, isDigest, isRecord } from './digest-util.js';
 import { verifyDsseEnvelope } from './dsse.js';
+import type { KeylessTrust } from './keyless-verify.js';
 import {
   BUNDLE_PREDICATE_TYPE_ANNOTATION,
   COSIGN_CERTIFICATE_ANNOTATION,
@@ -29,7 +29,7 @@ export interface VerifyContext {
   repository: string;
   subjectDigest: string;
   keys: readonly ParsedPublicKey[];
-  trustedRoot?: TrustMaterial;
+  keyless?: KeylessTrust;
 }
 
 export async function verifyFoundSignature(
@@ -96,7 +96,7 @@ async function verifyBundleLayer(
     bundleBytes: bytes.content,
     subjectDigest: context.subjectDigest,
     keys: context.keys,
-    ...(context.trustedRoot === undefined ? {} : { trustedRoot: context.trustedRoot }),
+    ...(context.keyless === undefined ? {} : { keyless: context.keyless }),
     loadArtifact: (digest) => loadArtifact(found, context, digest),
   });
   const annotations = isRecord(found.manifest.annotations) ? found.manifest.annotations : {};

@@ -3,20 +3,19 @@
 // routes that add keys and serve results. Off unless `extensions.trust.enable` with cosign or notation (zot:
 // SetupImageTrustRoutes skips everything otherwise).
 import { join } from 'node:path';
-import { createSignatureVerifier, createTrustStore } from '@zot-ts/cosign';
+import { createTrustStore } from '@zot-ts/cosign';
 import type { ExtensionDescriptor } from '@zot-ts/oci-api';
 import type { Feature, FeatureContext } from './feature.js';
 import { createSignatureAccess } from './signatures-access.js';
+import { createVerifierWithKeylessTrust, loadKeylessTrustOptions } from './signatures-keyless.js';
 import { COSIGN_KEY_PATH, SIGNATURES_PATH, signatureRoutes } from './signatures-routes.js';
 import { createStoreSignatureSource } from './signatures-source.js';
 
 /** zot keeps uploaded cosign keys in `<rootDirectory>/_cosign` (pkg/extensions/imagetrust: cosignDirRelativePath). */
 export const COSIGN_DIRECTORY_NAME = '_cosign';
 
-/** Options zot's config has no key for; compose passes none today. */
+/** Options zot's config has no key for; compose passes none today. Keyless trust comes from config. */
 export interface SignaturesOptions {
-  /** A sigstore trusted_root.json (object or text) to verify keyless bundles against. */
-  trustedRoot?: unknown;
   /** Largest signature blob read into memory; default 8 MiB. */
   maxBlobBytes?: number;
   /** Most manifests whose results are cached. */
@@ -44,13 +43,17 @@ export async function composeSignatures(
     store: context.store,
     ...(options.maxBlobBytes === undefined ? {} : { maxBlobBytes: options.maxBlobBytes }),
   });
+  // Keyless bundles: the trusted root file is read once, here; a bad one stops the start with its path.
+  const keyless = await loadKeylessTrustOptions(trust);
   // The verifier reads keys through the trust store at computation time; a new key clears its results.
-  const verifier = createSignatureVerifier({
-    source,
-    trustStore: { list: () => trustStore.list() },
-    ...(options.trustedRoot === undefined ? {} : { trustedRoot: options.trustedRoot }),
-    ...(options.maxCachedManifests === undefined ? {} : { maxEntries: options.maxCachedManifests }),
-  });
+  const verifier = createVerifierWithKeylessTrust(
+    {
+      source,
+      trustStore: { list: () => trustStore.list() },
+      ...(options.maxCachedManifests === undefined ? {} : { maxEntries: options.maxCachedManifests }),
+    },
+    keyless,
+  );
   const trustStore = createTrustStore({
     directory: join(context.config.storage.rootDirectory, COSIGN_DIRECTORY_NAME),
     onKeyAdded: () => verifier.onKeyAdded(),

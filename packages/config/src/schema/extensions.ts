@@ -5,6 +5,17 @@
 import type { SchemaNode } from './builders.js';
 import { arrayOf, bool, duration, int, mapOf, nonEmpty, object, str, strings } from './builders.js';
 
+// One accepted keyless signer: the issuer plus exactly one of subject and subjectRegExp (hence 2 keys).
+const keylessIdentity = object(
+  'One accepted signer: issuer and exactly one of subject, subjectRegExp.',
+  {
+    issuer: nonEmpty('OIDC issuer in the certificate (Fulcio extension), exact.'),
+    subject: nonEmpty('Certificate identity (email or URI SAN), exact.'),
+    subjectRegExp: nonEmpty('Regular expression the whole identity must match (anchored).'),
+  },
+  { required: ['issuer'], minProperties: 2, maxProperties: 2 },
+);
+
 const syncContent = object(
   'Which upstream repositories to mirror.',
   {
@@ -105,6 +116,15 @@ export const extensionsSchema: SchemaNode = object('Optional features beyond the
     enable: enable(true),
     cosign: bool('Verify cosign signatures.', false),
     notation: bool('Verify notation signatures.', false),
+    // Ours, not zot's (zot v2.1.17 verifies keyless cosign signatures only against Fulcio/Rekor on the
+    // internet): a private or offline sigstore deployment is trusted through its trusted_root.json.
+    trustedRoot: nonEmpty(
+      "Path to a sigstore trusted_root.json (Fulcio CAs, Rekor keys) for keyless bundles; read at start. Ours, not zot's.",
+    ),
+    keylessIdentities: arrayOf(
+      "Who may sign keylessly, checked with trustedRoot; absent: anyone the root certifies. Ours, not zot's.",
+      keylessIdentity,
+    ),
   }),
   events: object('CloudEvents about pushes and deletes.', {
     enable: enable(false),

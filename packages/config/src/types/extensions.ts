@@ -64,6 +64,17 @@ export interface TrustConfig {
   enable: boolean;
   cosign: boolean;
   notation: boolean;
+  /** Ours, not zot's: path to a sigstore trusted_root.json for keyless (certificate) bundles. */
+  trustedRoot?: string;
+  /** Ours, not zot's: who may sign keylessly; absent: anyone the trusted root certifies. */
+  keylessIdentities?: KeylessIdentityConfig[];
+}
+
+/** An issuer and exactly one of subject and subjectRegExp (anchored: the whole identity must match). */
+export interface KeylessIdentityConfig {
+  issuer: string;
+  subject?: string;
+  subjectRegExp?: string;
 }
 
 export interface EventSinkConfig {
