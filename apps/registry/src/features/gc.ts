@@ -8,7 +8,6 @@
 import { parseDuration } from '@zot-ts/config';
 import { isSignature } from '@zot-ts/cosign';
 import { createGcJob } from '@zot-ts/oci-store';
-import type { LogSink } from '../log-sink.js';
 import type { Feature, FeatureContext } from './feature.js';
 import { createDecisionLog, logPass } from './gc-audit.js';
 import { gcJobOptionsOf, storageRootsOf, storeForRoot, tagTimesOf } from './gc-options.js';
