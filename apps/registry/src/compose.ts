@@ -119,14 +119,22 @@ export async function composeRegistry(
     ...(auditSink === undefined ? {} : { audit: auditSink }),
     ...(extensions.now === undefined ? {} : { now: extensions.now }),
   };
-  const { feature: authFeature, auth } = await composeAuth(context);
-  context.auth = auth;
-  const features: Feature[] = [
-    authFeature,
-    await composeMetrics(context),
-    await composeSignatures(context),
-    await composeGc(context),
-  ];
+  const features: Feature[] = [];
+  let auth: AuthFeature;
+  try {
+    const composedAuth = await composeAuth(context);
+    auth = composedAuth.auth;
+    context.auth = auth;
+    features.push(composedAuth.feature);
+    for (const compose of [composeMetrics, composeSignatures, composeGc])
+      features.push(await compose(context));
+  } catch (error) {
+    // a feature that cannot start (a broken policy, an unreadable trusted root) stops the server: release
+    // what the features before it opened (watchers, timers, subscriptions) and the log files
+    for (const feature of features.reverse()) await feature.close?.().catch(() => undefined);
+    await Promise.all([metaStore.close(), logSink.close(), auditSink?.close()]);
+    throw error;
+  }
 
   const app = new Hono<OciApiEnv>();
   app.use('*', requestLog(auditSink === undefined ? { logger } : { logger, audit: auditSink }));
@@ -166,7 +174,8 @@ export async function composeRegistry(
     features,
     async close() {
       for (const feature of [...features].reverse()) await feature.close?.();
-      await Promise.all([logSink.close(), auditSink?.close()]);
+      // after the features: GC and the tag-time recorder flush their last writes into the metadata store
+      await Promise.all([metaStore.close(), logSink.close(), auditSink?.close()]);
     },
   };
 }
