@@ -10,6 +10,7 @@ describe('globProblem', () => {
     ['dev/[a-z', '"["'],
     ['{a,b', '"{"'],
     ['trailing\\', 'escape'],
+    ['team-[z-a]/**', 'reversed range'],
   ])('rejects %j', (glob, mentioned) => {
     expect(globProblem(glob)).toContain(mentioned);
   });

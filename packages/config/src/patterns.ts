@@ -1,5 +1,7 @@
 // Checks that regular expressions and globs in a config compile the way zot compiles them: regexes with
-// Go's RE2 (regexp.Compile), repository globs with doublestar's ValidatePattern.
+// Go's RE2 (regexp.Compile), repository globs with doublestar's ValidatePattern, and, for globs, also the
+// way this server's own matcher (@zot-ts/glob) compiles them, so the check and the matcher cannot drift.
+import { isValidGlob } from '@zot-ts/glob';
 
 /**
  * Returns why `pattern` is not a Go RE2 regular expression, or undefined when it compiles.
@@ -54,5 +56,7 @@ export function globProblem(pattern: string): string | undefined {
       braceDepth--;
     }
   }
-  return braceDepth > 0 ? 'has a "{" without its closing "}"' : undefined;
+  if (braceDepth > 0) return 'has a "{" without its closing "}"';
+  if (!isValidGlob(pattern)) return 'is not a glob the server can match (e.g. a reversed range such as [z-a])';
+  return undefined;
 }
