@@ -2,7 +2,11 @@
 // by tag at concurrency 16, and compare with the ceiling of the same bytes through plain file copy + sha256.
 // The registry runs as a child process (`zot serve`), so its RSS is its own and client work does not count.
 // Not a test: prints a table. Environment: BENCH_TARGET_MIB (bytes per cell, default 256), BENCH_SIZES (e.g. "1,10"),
-// BENCH_SERVER=distribution to run the same cells against CNCF distribution (Debian's docker-registry) instead.
+// BENCH_SERVER=distribution to run the same cells against CNCF distribution (Debian's docker-registry) instead,
+// BENCH_CONCURRENCY (e.g. "1,16"), BENCH_NODE_ARGS (extra node flags for our server, e.g. "--cpu-prof"),
+// BENCH_PULL=0 to skip the pull and manifest cells (profiling pushes alone), BENCH_TSX=1 to run our server from
+// its TypeScript sources through tsx instead of as one bundled module (server-bundle.ts), BENCH_ENTRY=<file.mjs>
+// to run a server module built before (experiments on a patched build).
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -17,11 +21,13 @@ import { rename, unlink } from 'node:fs/promises';
 import { Agent, createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { bundleRegistry } from './server-bundle.js';
 
 const MiB = 1024 * 1024;
 const sizesMiB = (process.env.BENCH_SIZES ?? '1,10,100').split(',').map(Number);
-const concurrencies = [1, 4, 16];
+const concurrencies = (process.env.BENCH_CONCURRENCY ?? '1,4,16').split(',').map(Number);
 const targetBytes = Number(process.env.BENCH_TARGET_MIB ?? 256) * MiB;
+const withPulls = process.env.BENCH_PULL !== '0';
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
 interface HttpResult {
@@ -99,6 +105,16 @@ interface CellResult {
   seconds: number;
   bytes: number;
   latencies: number[];
+  /** CPU seconds the server spent on the cell. */
+  cpu?: { user: number; system: number };
+}
+
+/** Runs a cell and adds the server's CPU time for it. */
+async function measured(pid: number, cell: () => Promise<CellResult>): Promise<CellResult> {
+  const before = cpuSecondsOf(pid);
+  const result = await cell();
+  const after = cpuSecondsOf(pid);
+  return { ...result, cpu: { user: after.user - before.user, system: after.system - before.system } };
 }
 
 async function runPool(
@@ -125,6 +141,14 @@ async function runPool(
   return { ops, seconds: (performance.now() - started) / 1000, bytes, latencies };
 }
 
+/** CPU seconds the process has used so far (user, system): figures the machine's other load disturbs less. */
+function cpuSecondsOf(pid: number): { user: number; system: number } {
+  if (pid === 0) return { user: 0, system: 0 };
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime, in clock ticks (USER_HZ 100)
+  return { user: Number(fields[11] ?? 0) / 100, system: Number(fields[12] ?? 0) / 100 };
+}
+
 function row(label: string, result: CellResult, rss: number): string {
   const mbps = result.bytes / MiB / result.seconds;
   return [
@@ -134,6 +158,11 @@ function row(label: string, result: CellResult, rss: number): string {
     `p50 ${percentile(result.latencies, 50).toFixed(1).padStart(7)} ms`,
     `p99 ${percentile(result.latencies, 99).toFixed(1).padStart(7)} ms`,
     `server RSS ${(rss / MiB).toFixed(0).padStart(4)} MiB`,
+    ...(result.cpu === undefined
+      ? []
+      : [
+          `server CPU ${(result.cpu.user + result.cpu.system).toFixed(2).padStart(6)} s (system ${result.cpu.system.toFixed(2)} s)`,
+        ]),
   ].join('  ');
 }
 
@@ -167,8 +196,12 @@ async function startServer(directory: string): Promise<{ url: string; pid: numbe
       log: { level: 'error' },
     }),
   );
-  const main = resolve(import.meta.dirname, '../src/main.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', main, 'serve', config], {
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  const entry =
+    process.env.BENCH_TSX === '1'
+      ? ['--import', 'tsx', resolve(import.meta.dirname, '../src/main.ts')]
+      : [process.env.BENCH_ENTRY ?? (await bundleRegistry(directory))];
+  const child = spawn(process.execPath, [...nodeArgs, ...entry, 'serve', config], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const url = await new Promise<string>((done, fail) => {
@@ -295,51 +328,56 @@ async function main(): Promise<void> {
         await pushBlob(url, repository, configDigest, [config]);
         const layers = layerSet(sizeBytes, ops);
         // push: POST session, PUT the layer (as skopeo does for a monolithic blob), PUT the manifest by tag
-        const push = await runPool(ops, concurrency, async (index) => {
-          const layer = layers[index];
-          if (layer === undefined) return 0;
-          await pushBlob(url, repository, layer.digest, layer.parts);
-          const manifest = Buffer.from(
-            JSON.stringify({
-              schemaVersion: 2,
-              mediaType: 'application/vnd.oci.image.manifest.v1+json',
-              config: {
-                mediaType: 'application/vnd.oci.image.config.v1+json',
-                digest: configDigest,
-                size: config.length,
-              },
-              layers: [
-                {
-                  mediaType: 'application/vnd.oci.image.layer.v1.tar',
-                  digest: layer.digest,
-                  size: layer.size,
+        const push = await measured(server.pid, () =>
+          runPool(ops, concurrency, async (index) => {
+            const layer = layers[index];
+            if (layer === undefined) return 0;
+            await pushBlob(url, repository, layer.digest, layer.parts);
+            const manifest = Buffer.from(
+              JSON.stringify({
+                schemaVersion: 2,
+                mediaType: 'application/vnd.oci.image.manifest.v1+json',
+                config: {
+                  mediaType: 'application/vnd.oci.image.config.v1+json',
+                  digest: configDigest,
+                  size: config.length,
                 },
-              ],
-            }),
-          );
-          expectStatus(
-            await http(url, 'PUT', `/v2/${repository}/manifests/t${index}`, [manifest], {
-              'Content-Type': 'application/vnd.oci.image.manifest.v1+json',
-            }),
-            201,
-            'put manifest',
-          );
-          return layer.size;
-        });
+                layers: [
+                  {
+                    mediaType: 'application/vnd.oci.image.layer.v1.tar',
+                    digest: layer.digest,
+                    size: layer.size,
+                  },
+                ],
+              }),
+            );
+            expectStatus(
+              await http(url, 'PUT', `/v2/${repository}/manifests/t${index}`, [manifest], {
+                'Content-Type': 'application/vnd.oci.image.manifest.v1+json',
+              }),
+              201,
+              'put manifest',
+            );
+            return layer.size;
+          }),
+        );
         print(row(`push ${sizeMiB} MiB x${ops} c=${concurrency}`, push, rssOf(server.pid).rss));
+        if (!withPulls) continue;
         // pull: GET the manifest by tag, then the layer
-        const pull = await runPool(ops, concurrency, async (index) => {
-          expectStatus(
-            await http(url, 'GET', `/v2/${repository}/manifests/t${index}`, undefined, {
-              Accept: 'application/vnd.oci.image.manifest.v1+json',
-            }),
-            200,
-            'get manifest',
-          );
-          const blob = await http(url, 'GET', `/v2/${repository}/blobs/${layers[index]?.digest}`);
-          expectStatus(blob, 200, 'get layer');
-          return blob.bytes;
-        });
+        const pull = await measured(server.pid, () =>
+          runPool(ops, concurrency, async (index) => {
+            expectStatus(
+              await http(url, 'GET', `/v2/${repository}/manifests/t${index}`, undefined, {
+                Accept: 'application/vnd.oci.image.manifest.v1+json',
+              }),
+              200,
+              'get manifest',
+            );
+            const blob = await http(url, 'GET', `/v2/${repository}/blobs/${layers[index]?.digest}`);
+            expectStatus(blob, 200, 'get layer');
+            return blob.bytes;
+          }),
+        );
         print(row(`pull ${sizeMiB} MiB x${ops} c=${concurrency}`, pull, rssOf(server.pid).rss));
       }
       const ops = Math.max(4, Math.ceil(targetBytes / sizeBytes));
@@ -347,13 +385,20 @@ async function main(): Promise<void> {
       print(row(`ceiling write+sha256 ${sizeMiB} MiB x${ops}`, floor.push, 0));
       print(row(`ceiling read ${sizeMiB} MiB x${ops}`, floor.pull, 0));
     }
-    const manifestReads = await runPool(4000, 16, async (index) => {
-      const result = await http(url, 'GET', `/v2/bench/s1c16/manifests/t${index % 16}`, undefined, {
-        Accept: 'application/vnd.oci.image.manifest.v1+json',
-      });
-      expectStatus(result, 200, 'get manifest');
-      return result.bytes;
-    });
+    // tags of the first size at the highest concurrency: t0..t<c-1> exist whatever the size filters chose
+    if (!withPulls) return;
+    const lastConcurrency = concurrencies[concurrencies.length - 1] ?? 1;
+    const manifestRepository = `bench/s${sizesMiB[0]}c${lastConcurrency}`;
+    const manifestReads = await measured(server.pid, () =>
+      runPool(4000, 16, async (index) => {
+        const tag = `t${index % lastConcurrency}`;
+        const result = await http(url, 'GET', `/v2/${manifestRepository}/manifests/${tag}`, undefined, {
+          Accept: 'application/vnd.oci.image.manifest.v1+json',
+        });
+        expectStatus(result, 200, 'get manifest');
+        return result.bytes;
+      }),
+    );
     print(row('manifest GET by tag x4000 c=16', manifestReads, rssOf(server.pid).rss));
     const after = rssOf(server.pid);
     print(

@@ -1,10 +1,10 @@
 // Request bodies in and blob bodies out, without buffering: under @hono/node-server we read the Node request
 // and write the Node response directly (1 MiB chunks from the store); under app.request() the web streams.
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Context } from 'hono';
 import type { OciApiEnv } from './api-types.js';
 import { OciError } from './store-contract.js';
+import { writeBody } from './write-body.js';
 
 // @hono/node-server skips a response carrying this header: the handler wrote the Node response itself.
 const alreadySentHeader = 'x-hono-already-sent';
@@ -71,21 +71,11 @@ export async function sendStream(
   });
   Object.assign(merged, headers);
   outgoing.writeHead(status, merged);
-  const source = body instanceof Readable ? body : Readable.from(body, { objectMode: false });
-  let bytes = 0;
-  // a plain listener, not a counting transform: an extra stage per chunk costs throughput on large blobs
-  source.on('data', (chunk: Uint8Array) => {
-    bytes += chunk.byteLength;
-  });
   c.set('responseStatus', status);
-  try {
-    await pipeline(source, outgoing);
-  } catch {
-    // the client went away mid-body, or the store failed mid-stream: the connection is closed either way,
-    // headers are gone, so there is no error body to send
-  } finally {
-    c.set('responseBytes', bytes);
-  }
+  // a client gone mid-body, or the store failing mid-stream, closes the connection: the headers are gone,
+  // so there is no error body to send
+  const { bytes } = await writeBody(body as AsyncIterable<Uint8Array>, outgoing);
+  c.set('responseBytes', bytes);
   return new Response(null, { headers: { [alreadySentHeader]: 'true' } });
 }
 

@@ -20,4 +20,5 @@ export {
   isTag,
   OciError,
   ociErrorMessages,
+  recycleChunk,
 } from '@zot-ts/oci-store';

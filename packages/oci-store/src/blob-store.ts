@@ -4,13 +4,17 @@ import type { Readable } from 'node:stream';
 import { linkQuietly, placeBlob } from './blob-placement.js';
 import { parseDigest } from './digest.js';
 import { OciError } from './errors.js';
+import type { IndexView } from './index-cache.js';
 import { layout } from './layout.js';
 import { assertRepositoryName } from './name.js';
-import { readIndex } from './oci-index.js';
+import { readIndexView } from './oci-index.js';
 import { assertRangeWithin } from './range.js';
 import { loadSummary, referencedDigests } from './references.js';
 import { initRepository, type StoreContext } from './store-context.js';
 import type { BlobInfo, BlobStore, ByteRange, Digest } from './store-types.js';
+
+/** Blob media types derived from one version of a repository's index.json (see mediaTypeOf). */
+const blobMediaTypesByView = new WeakMap<IndexView, Promise<Map<Digest, string>>>();
 
 export function createBlobStore(context: StoreContext, repository: string): BlobStore {
   const { driver, events } = context;
@@ -95,19 +99,37 @@ export function createBlobStore(context: StoreContext, repository: string): Blob
   }
 
   async function mediaTypeOf(digest: Digest): Promise<string | undefined> {
-    const index = await readIndex(driver, repository);
-    if (!index) return undefined;
-    for (const descriptor of index.manifests) {
-      if (descriptor.digest === digest) return descriptor.mediaType;
+    const view = await readIndexView(driver, repository);
+    if (!view) return undefined;
+    let mediaTypes = blobMediaTypesByView.get(view);
+    if (mediaTypes === undefined) {
+      // one walk for all the concurrent GETs of this version; a failed walk is not kept
+      mediaTypes = blobMediaTypesOf(view.index);
+      blobMediaTypesByView.set(view, mediaTypes);
+      mediaTypes.catch(() => blobMediaTypesByView.delete(view));
     }
+    return (await mediaTypes).get(digest);
+  }
+
+  /**
+   * Every blob the index's manifests name, with the media type the first of them gives it (manifests
+   * first, then configs and layers in index order): built once per version of index.json, so a blob GET
+   * costs a map lookup, not a walk over every manifest of the repository.
+   */
+  async function blobMediaTypesOf(index: IndexView['index']): Promise<Map<Digest, string>> {
+    const mediaTypes = new Map<Digest, string>();
+    for (const descriptor of index.manifests)
+      if (!mediaTypes.has(descriptor.digest)) mediaTypes.set(descriptor.digest, descriptor.mediaType);
     for (const descriptor of index.manifests) {
       const summary = await loadSummary(context, repository, descriptor);
       if (!summary) continue;
-      if (summary.config?.digest === digest) return summary.config.mediaType;
-      const layer = summary.layers.find((entry) => entry.digest === digest);
-      if (layer) return layer.mediaType;
+      const { config } = summary;
+      if (config !== undefined && !mediaTypes.has(config.digest))
+        mediaTypes.set(config.digest, config.mediaType);
+      for (const layer of summary.layers)
+        if (!mediaTypes.has(layer.digest)) mediaTypes.set(layer.digest, layer.mediaType);
     }
-    return undefined;
+    return mediaTypes;
   }
 
   return { stat, read, delete: remove, mount, mediaTypeOf };

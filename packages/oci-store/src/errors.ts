@@ -57,7 +57,10 @@ export class OciError extends Error {
   readonly detail: unknown;
 
   constructor(code: OciErrorCode, options: OciErrorOptions = {}) {
-    super(options.message ?? ociErrorMessages[code], options.cause === undefined ? {} : { cause: options.cause });
+    super(
+      options.message ?? ociErrorMessages[code],
+      options.cause === undefined ? {} : { cause: options.cause },
+    );
     this.name = 'OciError';
     this.code = code;
     this.detail = options.detail ?? {};

@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { type FileHandle, link, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { FileRangeStream } from './file-read-stream.js';
 import {
   assertRelativePath,
-  CHUNK_SIZE,
   type DriverEntry,
   DriverNotFoundError,
   type DriverStat,
@@ -32,6 +32,21 @@ async function syncDirectory(directory: string): Promise<void> {
   }
 }
 
+/**
+ * Runs `operation` (an open, rename or link into `directory`); when it fails because the directory is
+ * missing, creates it and runs it once more. Directories almost always exist already, so asking first
+ * (mkdir -p: a mkdir and a stat) would cost two system calls on every write for nothing.
+ */
+async function inDirectory<T>(directory: string, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT') throw error;
+    await mkdir(directory, { recursive: true });
+    return operation();
+  }
+}
+
 async function writeFully(handle: FileHandle, chunk: Uint8Array): Promise<void> {
   let written = 0;
   while (written < chunk.byteLength) {
@@ -51,8 +66,7 @@ export function createLocalDriver(options: LocalDriverOptions): StorageDriver {
 
   async function openWriter(path: string, append: boolean): Promise<DriverWriter> {
     const filePath = full(path);
-    await mkdir(dirname(filePath), { recursive: true });
-    const handle = await open(filePath, append ? 'a' : 'w');
+    const handle = await inDirectory(dirname(filePath), () => open(filePath, append ? 'a' : 'w'));
     const initialSize = append ? (await handle.stat()).size : 0;
     let size = initialSize;
     let closed = false;
@@ -75,8 +89,7 @@ export function createLocalDriver(options: LocalDriverOptions): StorageDriver {
         await close();
         if (destinationPath !== undefined) {
           const destination = full(destinationPath);
-          await mkdir(dirname(destination), { recursive: true });
-          await rename(filePath, destination);
+          await inDirectory(dirname(destination), () => rename(filePath, destination));
           if (durable) await syncDirectory(dirname(destination));
         }
       },
@@ -118,7 +131,14 @@ export function createLocalDriver(options: LocalDriverOptions): StorageDriver {
     async stat(path): Promise<DriverStat | undefined> {
       try {
         const info = await stat(full(path));
-        return { size: info.size, modifiedAt: info.mtime, isDirectory: info.isDirectory() };
+        return {
+          size: info.size,
+          modifiedAt: info.mtime,
+          isDirectory: info.isDirectory(),
+          // an atomic replace (temp + rename) brings a new inode, so even a same-size rewrite within one
+          // mtime tick reads as a new version
+          version: `${info.ino}:${info.mtimeMs}:${info.size}`,
+        };
       } catch (error) {
         if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return undefined;
         throw error;
@@ -132,10 +152,8 @@ export function createLocalDriver(options: LocalDriverOptions): StorageDriver {
         if (errorCode(error) === 'ENOENT') throw new DriverNotFoundError(path);
         throw error;
       }
-      return handle.createReadStream({
-        highWaterMark: CHUNK_SIZE,
-        ...(range ? { start: range.start, end: range.end } : {}),
-      });
+      // without a range: to the end of the file, wherever that is when we get there
+      return new FileRangeStream(handle, range?.start ?? 0, range?.end ?? Number.MAX_SAFE_INTEGER);
     },
     async getContent(path) {
       try {
@@ -152,8 +170,7 @@ export function createLocalDriver(options: LocalDriverOptions): StorageDriver {
         directory,
         `.${filePath.slice(directory.length + 1)}.${randomBytes(6).toString('hex')}.tmp`,
       );
-      await mkdir(directory, { recursive: true });
-      const handle = await open(temporary, 'w');
+      const handle = await inDirectory(directory, () => open(temporary, 'w'));
       try {
         await writeFully(handle, typeof content === 'string' ? Buffer.from(content) : content);
         if (durable) await handle.datasync();
@@ -170,9 +187,9 @@ export function createLocalDriver(options: LocalDriverOptions): StorageDriver {
     list,
     async move(sourcePath, destinationPath) {
       const destination = full(destinationPath);
-      await mkdir(dirname(destination), { recursive: true });
       try {
-        await rename(full(sourcePath), destination);
+        // a missing source fails the retry too, so ENOENT still means the source is gone
+        await inDirectory(dirname(destination), () => rename(full(sourcePath), destination));
       } catch (error) {
         if (errorCode(error) === 'ENOENT') throw new DriverNotFoundError(sourcePath);
         throw error;
@@ -185,9 +202,8 @@ export function createLocalDriver(options: LocalDriverOptions): StorageDriver {
     walk: (path) => walkFrom(path),
     async link(sourcePath, destinationPath) {
       const destination = full(destinationPath);
-      await mkdir(dirname(destination), { recursive: true });
       try {
-        await link(full(sourcePath), destination);
+        await inDirectory(dirname(destination), () => link(full(sourcePath), destination));
       } catch (error) {
         if (errorCode(error) === 'EEXIST' || errorCode(error) === 'ENOENT') return false;
         throw error;

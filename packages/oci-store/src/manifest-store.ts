@@ -9,10 +9,10 @@ import { parseManifest, requiredDigests } from './manifest-parse.js';
 import {
   emptyIndex,
   findByDigest,
-  findByTag,
   type OciIndex,
   pointAt,
   readIndex,
+  readIndexView,
   writeIndex,
 } from './oci-index.js';
 import { parseReference } from './reference.js';
@@ -32,9 +32,9 @@ export function createManifestStore(context: StoreContext, repository: string): 
 
   async function describe(reference: string): Promise<Descriptor> {
     const parsed = parseReference(reference, 'MANIFEST_UNKNOWN');
-    const index = await existingIndex();
-    const descriptor =
-      parsed.kind === 'tag' ? findByTag(index, parsed.tag) : findByDigest(index, parsed.digest);
+    const view = await readIndexView(driver, repository);
+    if (!view) throw new OciError('NAME_UNKNOWN', { detail: { name: repository } });
+    const descriptor = parsed.kind === 'tag' ? view.byTag(parsed.tag) : view.byDigest(parsed.digest);
     if (!descriptor) throw new OciError('MANIFEST_UNKNOWN', { detail: { reference } });
     return descriptor;
   }
@@ -46,9 +46,15 @@ export function createManifestStore(context: StoreContext, repository: string): 
 
   async function get(reference: string): Promise<StoredManifest> {
     const { digest, mediaType } = await describe(reference);
-    const content = await driver.getContent(layout.blobPath(repository, digest));
+    const blobPath = layout.blobPath(repository, digest);
+    // read before the disk: a deletion after this point bumps the generation and drops what we keep
+    const generation = context.blobDeletions;
+    const cached = context.manifestBodies.get(blobPath, generation);
+    if (cached !== undefined) return { digest, mediaType, content: cached, size: cached.byteLength };
+    const content = await driver.getContent(blobPath);
     if (!content)
       throw new OciError('MANIFEST_UNKNOWN', { detail: { reference, reason: 'manifest blob missing' } });
+    context.manifestBodies.set(blobPath, content, generation);
     return { digest, mediaType, content, size: content.byteLength };
   }
 

@@ -12,6 +12,8 @@ import {
 interface MemoryFile {
   content: Buffer;
   modifiedAt: Date;
+  /** Bumped on every store, so a cached parse of the file knows it is stale. */
+  serial: number;
 }
 
 export function createMemoryDriver(): StorageDriver {
@@ -26,8 +28,10 @@ export function createMemoryDriver(): StorageDriver {
     for (const key of files.keys()) if (key.startsWith(prefix)) return true;
     return false;
   };
+  let serial = 0;
   const store = (path: string, content: Buffer): void => {
-    files.set(path, { content, modifiedAt: new Date() });
+    serial += 1;
+    files.set(path, { content, modifiedAt: new Date(), serial });
   };
 
   function list(path: string): DriverEntry[] {
@@ -48,7 +52,10 @@ export function createMemoryDriver(): StorageDriver {
     canLink: true,
     async stat(path) {
       const file = files.get(check(path));
-      if (file) return { size: file.content.byteLength, modifiedAt: file.modifiedAt, isDirectory: false };
+      if (file) {
+        const size = file.content.byteLength;
+        return { size, modifiedAt: file.modifiedAt, isDirectory: false, version: `${file.serial}:${size}` };
+      }
       return isDirectory(path) ? { size: 0, modifiedAt: new Date(0), isDirectory: true } : undefined;
     },
     async reader(path, range) {

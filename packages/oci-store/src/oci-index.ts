@@ -2,6 +2,14 @@
 // compact JSON, schemaVersion 2, mediaType set). Unknown fields are kept as they were.
 import { ANNOTATION_REF_NAME, isDescriptor, tagOfDescriptor } from './descriptor.js';
 import { OciError } from './errors.js';
+import {
+  cachedIndexView,
+  createIndexView,
+  forgetIndexView,
+  type IndexView,
+  mutableCopyOf,
+  rememberIndexView,
+} from './index-cache.js';
 import { layout } from './layout.js';
 import { MEDIA_TYPE_OCI_INDEX } from './media-types.js';
 import type { StorageDriver } from './storage-driver.js';
@@ -18,13 +26,11 @@ export function emptyIndex(): OciIndex {
   return { schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_INDEX, manifests: [] };
 }
 
-/** The index of a repository, or undefined when the repository has none (does not exist). */
-export async function readIndex(driver: StorageDriver, repository: string): Promise<OciIndex | undefined> {
-  const content = await driver.getContent(layout.indexPath(repository));
-  if (content === undefined) return undefined;
+/** Parses index.json as zot and other tools write it; OciError for a file that is no JSON object. */
+function parseIndex(content: Uint8Array, repository: string): OciIndex {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(content).toString('utf8'));
+    parsed = JSON.parse(Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8'));
   } catch {
     // not reachable through our atomic writes; a hand-edited or foreign file
     throw new OciError('MANIFEST_UNKNOWN', {
@@ -38,8 +44,44 @@ export async function readIndex(driver: StorageDriver, repository: string): Prom
   return { ...index, manifests: manifests.filter(isDescriptor) };
 }
 
+/**
+ * The index of a repository as a shared, read-only view (parsed once per version of the file), or undefined
+ * when the repository has none (does not exist). Stat first, read second: a write between the two leaves
+ * new bytes under the old version, which the next stat sees as stale, never old bytes under a new version.
+ */
+export async function readIndexView(
+  driver: StorageDriver,
+  repository: string,
+): Promise<IndexView | undefined> {
+  const path = layout.indexPath(repository);
+  const info = await driver.stat(path);
+  if (info === undefined) return undefined;
+  const version = info.isDirectory ? undefined : info.version;
+  if (version !== undefined) {
+    const cached = cachedIndexView(driver, repository, version);
+    if (cached !== undefined) return cached;
+  }
+  const content = await driver.getContent(path);
+  if (content === undefined) return undefined;
+  const view = createIndexView(version ?? '', parseIndex(content, repository), content.byteLength);
+  if (version !== undefined) rememberIndexView(driver, repository, view);
+  return view;
+}
+
+/** The index of a repository as a copy the caller may change, or undefined when the repository has none. */
+export async function readIndex(driver: StorageDriver, repository: string): Promise<OciIndex | undefined> {
+  const view = await readIndexView(driver, repository);
+  return view === undefined ? undefined : mutableCopyOf(view.index);
+}
+
 export async function writeIndex(driver: StorageDriver, repository: string, index: OciIndex): Promise<void> {
-  await driver.putContent(layout.indexPath(repository), JSON.stringify(index));
+  forgetIndexView(driver, repository);
+  const text = JSON.stringify(index);
+  await driver.putContent(layout.indexPath(repository), text);
+  // what we just wrote is what the next reader would parse: keep it under the file's new version
+  const version = (await driver.stat(layout.indexPath(repository)))?.version;
+  if (version !== undefined)
+    rememberIndexView(driver, repository, createIndexView(version, mutableCopyOf(index), text.length));
 }
 
 export function findByTag(index: OciIndex, tag: string): Descriptor | undefined {

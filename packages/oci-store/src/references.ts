@@ -3,7 +3,7 @@ import { layout } from './layout.js';
 import { type ManifestSummary, parseManifest } from './manifest-parse.js';
 import { isNonDistributableLayer } from './media-types.js';
 import type { OciIndex } from './oci-index.js';
-import { readIndex } from './oci-index.js';
+import { readIndexView } from './oci-index.js';
 import type { StoreContext } from './store-context.js';
 import type { Descriptor, Digest } from './store-types.js';
 
@@ -40,10 +40,10 @@ export async function loadSummary(
 export async function referencedDigests(
   context: StoreContext,
   repository: string,
-  index?: OciIndex,
+  index?: Readonly<OciIndex>,
 ): Promise<Set<Digest>> {
   const referenced = new Set<Digest>();
-  const currentIndex = index ?? (await readIndex(context.driver, repository));
+  const currentIndex = index ?? (await readIndexView(context.driver, repository))?.index;
   if (!currentIndex) return referenced;
   const pending: Array<Pick<Descriptor, 'digest' | 'mediaType'>> = [...currentIndex.manifests];
   while (pending.length > 0) {

@@ -2,7 +2,7 @@
 // it, each as a descriptor with artifactType (manifest.artifactType ?? config.mediaType) and annotations.
 import { parseDigest } from './digest.js';
 import { OciError } from './errors.js';
-import { readIndex } from './oci-index.js';
+import { readIndexView } from './oci-index.js';
 import { loadSummary } from './references.js';
 import type { StoreContext } from './store-context.js';
 import type { Descriptor, Digest, ReferrersStore } from './store-types.js';
@@ -10,7 +10,7 @@ import type { Descriptor, Digest, ReferrersStore } from './store-types.js';
 export function createReferrersStore(context: StoreContext, repository: string): ReferrersStore {
   async function list(subject: Digest, options: { artifactType?: string } = {}): Promise<Descriptor[]> {
     parseDigest(subject);
-    const index = await readIndex(context.driver, repository);
+    const index = (await readIndexView(context.driver, repository))?.index;
     if (!index) throw new OciError('NAME_UNKNOWN', { detail: { name: repository } });
     const seen = new Set<Digest>();
     const referrers: Descriptor[] = [];

@@ -7,6 +7,12 @@ export interface DriverStat {
   size: number;
   modifiedAt: Date;
   isDirectory: boolean;
+  /**
+   * Differs whenever the file's bytes may differ (local disk: inode, mtime in nanoseconds, size), so readers
+   * may cache what they parsed of a small file (index.json) until it changes. Absent: the driver cannot
+   * tell, and nothing is cached.
+   */
+  version?: string;
 }
 
 export interface DriverEntry {
@@ -18,6 +24,7 @@ export interface DriverEntry {
 export interface DriverWriter {
   /** Bytes in the file so far (including what was there before, in append mode). */
   readonly size: number;
+  /** The caller may reuse `chunk`'s memory once the promise settles (a driver keeping it must copy). */
   write(chunk: Uint8Array): Promise<void>;
   /**
    * Makes the bytes durable (fsync when the driver was created with `commit: true`) and closes.

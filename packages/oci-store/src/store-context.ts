@@ -7,6 +7,7 @@ import type { EventHub } from './events.js';
 import { BlobTouches } from './gc/blob-touches.js';
 import { layout, OCI_LAYOUT_CONTENT } from './layout.js';
 import type { Locks } from './locks.js';
+import { ManifestBodyCache } from './manifest-body-cache.js';
 import type { ManifestSummary } from './manifest-parse.js';
 import { emptyIndex, writeIndex } from './oci-index.js';
 import type { StorageDriver } from './storage-driver.js';
@@ -29,6 +30,8 @@ export interface StoreContext {
   /** Keyed by `<repository>/<uploadSessionId>`. Lost on restart; rebuilt by re-hashing the partial file once. */
   readonly uploads: Map<string, UploadState>;
   readonly summaries: SummaryCache;
+  /** Manifest bodies read before, valid until the next blob deletion under this root. */
+  readonly manifestBodies: ManifestBodyCache;
   /** Bumped whenever a repository directory appears or disappears, to invalidate the catalog cache. */
   catalogGeneration: number;
   /** When each blob path was last placed (for GC's delay: a hard link keeps an old mtime). */
@@ -71,6 +74,7 @@ export function createStoreContext(options: {
     locator: createBlobLocator(options.driver),
     uploads: new Map(),
     summaries: new SummaryCache(),
+    manifestBodies: new ManifestBodyCache(),
     catalogGeneration: 0,
     blobTouches: new BlobTouches(),
     blobDeletions: 0,

@@ -11,7 +11,13 @@ export interface Descriptor {
   size: number;
   annotations?: Record<string, string>;
   artifactType?: string;
-  platform?: { architecture: string; os: string; variant?: string; 'os.version'?: string; 'os.features'?: string[] };
+  platform?: {
+    architecture: string;
+    os: string;
+    variant?: string;
+    'os.version'?: string;
+    'os.features'?: string[];
+  };
   urls?: string[];
   data?: string;
 }
@@ -64,7 +70,11 @@ export interface UploadStore {
   finish(uploadSessionId: string, digest: Digest): Promise<BlobInfo>;
   cancel(uploadSessionId: string): Promise<void>;
   /** One-shot upload of a whole blob (POST ?digest= monolithic, or blob writes by libraries). */
-  putBlob(body: AsyncIterable<Uint8Array> | Readable, digest: Digest, options?: { expectedLength?: number; signal?: AbortSignal }): Promise<BlobInfo>;
+  putBlob(
+    body: AsyncIterable<Uint8Array> | Readable,
+    digest: Digest,
+    options?: { expectedLength?: number; signal?: AbortSignal },
+  ): Promise<BlobInfo>;
 }
 
 export interface StoredManifest {
@@ -92,7 +102,12 @@ export interface ManifestStore {
    * Validates (JSON, media type equals the body's `mediaType` when present, every referenced blob and child manifest exists)
    * and stores the manifest; `reference` is a tag or the digest of the body. `tags` are extra tags to point at it (PUT ?tag=).
    */
-  put(reference: string, mediaType: string, content: Uint8Array, options?: { tags?: string[] }): Promise<PutManifestResult>;
+  put(
+    reference: string,
+    mediaType: string,
+    content: Uint8Array,
+    options?: { tags?: string[] },
+  ): Promise<PutManifestResult>;
   /** By tag: removes the tag only. By digest: removes the manifest and every tag pointing at it. */
   delete(reference: string): Promise<void>;
 }
@@ -149,7 +164,15 @@ export interface ScrubReport {
 export type StoreEvent =
   | { type: 'blobWritten'; repository: string; digest: Digest; size: number; deduped: boolean }
   | { type: 'blobDeleted'; repository: string; digest: Digest }
-  | { type: 'manifestPut'; repository: string; digest: Digest; mediaType: string; tag?: string; subject?: Digest; artifactType?: string }
+  | {
+      type: 'manifestPut';
+      repository: string;
+      digest: Digest;
+      mediaType: string;
+      tag?: string;
+      subject?: Digest;
+      artifactType?: string;
+    }
   | { type: 'manifestDeleted'; repository: string; digest: Digest }
   | { type: 'tagDeleted'; repository: string; tag: string; digest: Digest }
   | { type: 'uploadStarted'; repository: string; uploadSessionId: string }

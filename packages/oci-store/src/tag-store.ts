@@ -1,7 +1,7 @@
 // Tags of one repository, read from index.json (distribution-spec, "Listing Tags": lexical order, n/last).
 import { tagOfDescriptor } from './descriptor.js';
 import { OciError } from './errors.js';
-import { readIndex } from './oci-index.js';
+import { readIndexView } from './oci-index.js';
 import type { StoreContext } from './store-context.js';
 import type { Descriptor, TagPage, TagStore } from './store-types.js';
 
@@ -20,7 +20,7 @@ export function paginate(
 
 export function createTagStore(context: StoreContext, repository: string): TagStore {
   async function entries(): Promise<Array<{ tag: string; descriptor: Descriptor }>> {
-    const index = await readIndex(context.driver, repository);
+    const index = (await readIndexView(context.driver, repository))?.index;
     if (!index) throw new OciError('NAME_UNKNOWN', { detail: { name: repository } });
     const byTag = new Map<string, Descriptor>();
     for (const descriptor of index.manifests) {

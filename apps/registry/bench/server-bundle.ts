@@ -1,0 +1,30 @@
+// The registry as one ES module, built with esbuild (tsx's own copy, so no new dependency): the bench runs the
+// server as it is deployed (compiled JavaScript, like `dist/`), not through tsx, whose loader thread and
+// transform cache add about 45 MiB of RSS and whose startup compiles every file. BENCH_TSX=1 runs sources.
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+
+interface EsbuildLike {
+  build(options: Record<string, unknown>): Promise<unknown>;
+}
+
+/** Writes `<directory>/zot.mjs` from apps/registry/src/main.ts and returns its path. */
+export async function bundleRegistry(directory: string): Promise<string> {
+  const requireFromTsx = createRequire(createRequire(import.meta.url).resolve('tsx'));
+  const esbuild = requireFromTsx('esbuild') as EsbuildLike;
+  const outfile = join(directory, 'zot.mjs');
+  await esbuild.build({
+    entryPoints: [resolve(import.meta.dirname, '../src/main.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    logLevel: 'warning',
+    // CommonJS dependencies inside an ES module still call require() for Node built-ins
+    banner: {
+      js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
+    },
+  });
+  return outfile;
+}
