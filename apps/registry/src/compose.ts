@@ -108,6 +108,8 @@ export async function composeRegistry(
   const store = await createStore(storeOptionsOf(config));
   const metaStore = await createFileMetaStore({
     directory: join(config.storage.rootDirectory, DEFAULT_METADATA_DIRECTORY_NAME),
+    // every manifest GET records a pull time: batch those writes (a time lost in a crash only keeps a tag)
+    settleMs: { tagTimes: 1000 },
   });
 
   // Features in order: auth first, because later ones (metrics, key upload) ask it who is calling.

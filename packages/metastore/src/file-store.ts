@@ -19,6 +19,15 @@ export const DEFAULT_METADATA_DIRECTORY_NAME = '.zot-ts-meta';
 export interface FileMetaStoreOptions {
   /** Created when missing. */
   directory: string;
+  /**
+   * How long a collection waits after a change before it writes, so that changes arriving meanwhile share the
+   * write (default 0: write at once). The registry gives tagTimes a second: every manifest GET records a pull,
+   * and rewriting the file for each one costs more than the pull itself; a time lost in a crash only makes
+   * retention keep a tag.
+   */
+  settleMs?: Partial<Record<CollectionName, number>>;
+  /** Called after each durable write of a collection (for tests and metrics). */
+  onPersisted?: (collection: CollectionName) => void;
 }
 
 const FILE_NAMES: Record<CollectionName, string> = {
@@ -46,9 +55,10 @@ export async function createFileMetaStore(options: FileMetaStoreOptions): Promis
   const writers = new Map<CollectionName, CoalescingWriter>(
     COLLECTION_NAMES.map((collection) => [
       collection,
-      new CoalescingWriter(() =>
-        writeFileAtomic(join(directory, FILE_NAMES[collection]), encodeCollection(state, collection)),
-      ),
+      new CoalescingWriter(async () => {
+        await writeFileAtomic(join(directory, FILE_NAMES[collection]), encodeCollection(state, collection));
+        options.onPersisted?.(collection);
+      }, options.settleMs?.[collection] ?? 0),
     ]),
   );
 
@@ -63,21 +73,29 @@ export async function createFileMetaStore(options: FileMetaStoreOptions): Promis
   return createStateStore(state, persist, close);
 }
 
-/** Runs `write` one at a time; callers arriving during a write share the single next write. */
+/**
+ * Runs `write` one at a time; callers arriving during a write, or during the settle time before one, share
+ * the single next write.
+ */
 class CoalescingWriter {
   private running: Promise<void> | undefined;
   private next: Promise<void> | undefined;
 
-  constructor(private readonly write: () => Promise<void>) {}
+  constructor(
+    private readonly write: () => Promise<void>,
+    private readonly settleMs: number,
+  ) {}
 
   flush(): Promise<void> {
     if (this.next) return this.next;
-    if (!this.running) return this.start();
-    const after = this.running.catch(() => undefined);
-    this.next = after.then(() => {
-      this.next = undefined;
-      return this.start();
-    });
+    if (!this.running && this.settleMs === 0) return this.start();
+    const after = (this.running ?? Promise.resolve()).catch(() => undefined);
+    this.next = after
+      .then(() => (this.settleMs > 0 ? new Promise((done) => setTimeout(done, this.settleMs)) : undefined))
+      .then(() => {
+        this.next = undefined;
+        return this.start();
+      });
     return this.next;
   }
 

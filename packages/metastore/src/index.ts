@@ -3,6 +3,7 @@
 export type { FileMetaStoreOptions } from './file-store.js';
 export { createFileMetaStore, DEFAULT_METADATA_DIRECTORY_NAME } from './file-store.js';
 export { createMemoryMetaStore } from './memory-store.js';
+export type { CollectionName } from './meta-state.js';
 export type {
   ApiKeyAction,
   ApiKeyRecord,

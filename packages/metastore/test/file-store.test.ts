@@ -74,6 +74,31 @@ describe('FileMetaStore persistence', () => {
     expect(saved.records[0].pullCount).toBe(200);
   });
 
+  it('with a settle time, changes spread over the window share one write, and close still writes them', async () => {
+    const directory = await freshDirectory();
+    const writes: string[] = [];
+    const store = await createFileMetaStore({
+      directory,
+      settleMs: { tagTimes: 150 },
+      onPersisted: (collection) => writes.push(collection),
+    });
+    const pulls: Promise<void>[] = [
+      store.tagTimes.recordPush('app', 'v1', `sha256:${'1'.repeat(64)}`, new Date()),
+    ];
+    for (let i = 0; i < 10; i++) {
+      pulls.push(store.tagTimes.recordPull('app', 'v1', new Date()));
+      await new Promise((done) => setTimeout(done, 10)); // pulls trickle in, not in one burst
+    }
+    await Promise.all(pulls);
+    expect(writes).toEqual(['tagTimes']);
+    await store.users.upsert('alice', { groups: [] }); // no settle time for users: written at once
+    expect(writes).toEqual(['tagTimes', 'users']);
+    void store.tagTimes.recordPull('app', 'v1', new Date());
+    await store.close();
+    const saved = JSON.parse(await readFile(join(directory, 'tag-times.json'), 'utf8'));
+    expect(saved.records[0].pullCount).toBe(11);
+  });
+
   it('refuses a corrupt file with CORRUPT instead of starting empty', async () => {
     const directory = await freshDirectory();
     const store = await createFileMetaStore({ directory });

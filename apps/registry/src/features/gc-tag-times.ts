@@ -1,7 +1,9 @@
 // Push and pull times per tag, for retention's keepTags rules (pushedWithin, pulledWithin, the most
 // recently pushed/pulled counts). zot keeps them in its MetaDB (LastUpdated on push, statistics on pull);
 // here the store's events give pushes and tag deletions, and the API's observer gives manifest downloads.
-// Writes go through one queue, so a tag's push and its later deletion land in that order.
+// Each record changes the metastore's in-memory state at once, in event order (so a tag's push and its later
+// deletion land in that order), and the file store batches the writes (compose gives tagTimes a settle time):
+// no request waits for them, and they are not written one after the other.
 import type { MetaStore } from '@zot-ts/metastore';
 import type { OciApiObserver } from '@zot-ts/oci-api';
 import type { StoreEvent } from '@zot-ts/oci-store';
@@ -12,7 +14,7 @@ export interface TagTimeRecorder {
   onStoreEvent(event: StoreEvent): void;
   /** For the API: a manifest GET (not HEAD, as zot counts downloads) records a pull of that reference. */
   observer: OciApiObserver;
-  /** Resolves once every write queued so far is done. */
+  /** Resolves once every time recorded so far is written. */
   flush(): Promise<void>;
 }
 
@@ -25,10 +27,10 @@ export interface TagTimeRecorderOptions {
 export function createTagTimeRecorder(options: TagTimeRecorderOptions): TagTimeRecorder {
   const { metaStore, logger } = options;
   const now = options.now ?? (() => new Date());
-  let queue: Promise<void> = Promise.resolve();
+  const pending = new Set<Promise<void>>();
 
-  function enqueue(what: string, fields: Record<string, unknown>, write: () => Promise<void>): void {
-    queue = queue.then(write).catch((error: unknown) => {
+  function record(what: string, fields: Record<string, unknown>, write: () => Promise<void>): void {
+    const written = write().catch((error: unknown) => {
       // a lost time only makes retention keep the tag ("tag statistics not found"); never fail a request
       logger.warn(`failed to record tag ${what} time`, {
         module: 'gc',
@@ -36,6 +38,8 @@ export function createTagTimeRecorder(options: TagTimeRecorderOptions): TagTimeR
         error: error instanceof Error ? error.message : String(error),
       });
     });
+    pending.add(written);
+    void written.finally(() => pending.delete(written));
   }
 
   return {
@@ -43,12 +47,10 @@ export function createTagTimeRecorder(options: TagTimeRecorderOptions): TagTimeR
       if (event.type === 'manifestPut' && event.tag !== undefined) {
         const { repository, tag, digest } = event;
         const at = now();
-        enqueue('push', { repository, tag }, () =>
-          metaStore.tagTimes.recordPush(repository, tag, digest, at),
-        );
+        record('push', { repository, tag }, () => metaStore.tagTimes.recordPush(repository, tag, digest, at));
       } else if (event.type === 'tagDeleted') {
         const { repository, tag } = event;
-        enqueue('deletion', { repository, tag }, () => metaStore.tagTimes.forget(repository, tag));
+        record('deletion', { repository, tag }, () => metaStore.tagTimes.forget(repository, tag));
       }
     },
     observer(event) {
@@ -56,12 +58,12 @@ export function createTagTimeRecorder(options: TagTimeRecorderOptions): TagTimeR
       const { repository, reference } = event;
       const at = now();
       // by tag: that tag; by digest: every tag pointing at it (the metastore decides)
-      enqueue('pull', { repository, reference }, () =>
+      record('pull', { repository, reference }, () =>
         metaStore.tagTimes.recordPull(repository, reference, at),
       );
     },
-    flush() {
-      return queue;
+    async flush() {
+      await Promise.all(pending);
     },
   };
 }

@@ -54,8 +54,8 @@ export async function composeGc(context: FeatureContext): Promise<GcFeature> {
     const schedule = createPassSchedule({
       intervalMs: parseDuration(root.options.gcInterval),
       async run(signal) {
-        // push times queued before the pass are in the metastore before retention reads them
-        await tagTimes.flush();
+        // no flush here: a recorded time is in the metastore's memory at once (retention reads that); only
+        // its write to disk is batched
         const started = performance.now();
         const summary = await job.runAll(signal);
         logPass(logger, root.prefix, summary, performance.now() - started);
