@@ -13,7 +13,7 @@ interface Cell {
 }
 
 const linePattern =
-  /^(.+?)\s{2,}([\d.]+) ops\/s\s+([\d.]+) MiB\/s\s+p50\s+[\d.]+ ms\s+p99\s+([\d.]+) ms\s+server RSS\s+\d+ MiB(?:\s+server CPU\s+([\d.]+) s(?: \(system [\d.]+ s\))?)?$/;
+  /^(.+?)\s{2,}([\d.]+) ops\/s\s+([\d.]+) MiB\/s\s+p50\s+[\d.]+ ms\s+p99\s+([\d.]+) ms\s+server RSS\s+\d+ MiB(?:\s+server CPU\s+([\d.]+) s(?: \(system [\d.]+ s\))?)?(?:\s+io .*)?$/;
 const rssPattern = /server RSS: start (\d+) MiB, end (\d+) MiB, peak (\d+) MiB/;
 
 /** Cells of one run by label ("pull 100 MiB x16 c=16" loses its op count: runs may differ in it). */

@@ -107,14 +107,40 @@ interface CellResult {
   latencies: number[];
   /** CPU seconds the server spent on the cell. */
   cpu?: { user: number; system: number };
+  /** What the server wrote during the cell (/proc/<pid>/io): bytes passed to write calls, calls, bytes sent to disk. */
+  io?: IoCounters;
+}
+
+interface IoCounters {
+  wchar: number;
+  syscw: number;
+  writeBytes: number;
+}
+
+/** The server's write counters so far; wchar counts socket writes too (responses), write_bytes only the disk. */
+function ioOf(pid: number): IoCounters {
+  if (pid === 0) return { wchar: 0, syscw: 0, writeBytes: 0 };
+  const text = readFileSync(`/proc/${pid}/io`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  return { wchar: field('wchar'), syscw: field('syscw'), writeBytes: field('write_bytes') };
 }
 
 /** Runs a cell and adds the server's CPU time for it. */
 async function measured(pid: number, cell: () => Promise<CellResult>): Promise<CellResult> {
   const before = cpuSecondsOf(pid);
+  const ioBefore = ioOf(pid);
   const result = await cell();
   const after = cpuSecondsOf(pid);
-  return { ...result, cpu: { user: after.user - before.user, system: after.system - before.system } };
+  const ioAfter = ioOf(pid);
+  return {
+    ...result,
+    cpu: { user: after.user - before.user, system: after.system - before.system },
+    io: {
+      wchar: ioAfter.wchar - ioBefore.wchar,
+      syscw: ioAfter.syscw - ioBefore.syscw,
+      writeBytes: ioAfter.writeBytes - ioBefore.writeBytes,
+    },
+  };
 }
 
 async function runPool(
@@ -162,6 +188,11 @@ function row(label: string, result: CellResult, rss: number): string {
       ? []
       : [
           `server CPU ${(result.cpu.user + result.cpu.system).toFixed(2).padStart(6)} s (system ${result.cpu.system.toFixed(2)} s)`,
+        ]),
+    ...(result.io === undefined
+      ? []
+      : [
+          `io ${(result.io.wchar / MiB).toFixed(0)} MiB in ${result.io.syscw} writes, disk ${(result.io.writeBytes / MiB).toFixed(0)} MiB`,
         ]),
   ].join('  ');
 }

@@ -30,6 +30,7 @@ function fakeAuth(allowed: string[], options: { failIdentify?: boolean } = {}): 
       return { kind: 'anonymous' };
     },
     isAdmin: () => false,
+    canRead: () => false,
     canReadMetrics: (who) => who !== undefined && allowed.includes(who.username),
     challenge: () => ['Basic realm="unit"'],
   };

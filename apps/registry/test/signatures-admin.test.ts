@@ -12,6 +12,7 @@ const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const admin = { Authorization: basic('alice', 'alice-secret') };
 const developer = { Authorization: basic('bob', 'bob-secret') };
+const outsider = { Authorization: basic('carol', 'carol-secret') };
 
 /** bcrypt entries as `htpasswd -B` writes them (zot accepts bcrypt only). */
 function htpasswdLine(user: string, password: string): string {
@@ -25,7 +26,7 @@ const passwords = join(process.env.TMPDIR ?? '/tmp', `zot-sig-htpasswd-${process
 beforeAll(async () => {
   writeFileSync(
     passwords,
-    `${htpasswdLine('alice', 'alice-secret')}\n${htpasswdLine('bob', 'bob-secret')}\n`,
+    `${htpasswdLine('alice', 'alice-secret')}\n${htpasswdLine('bob', 'bob-secret')}\n${htpasswdLine('carol', 'carol-secret')}\n`,
   );
   registry = await startTestRegistry({
     extensions: { trust: { enable: true, cosign: true } },
@@ -91,8 +92,9 @@ describe('GET /v2/_zot/ext/signatures with access control', () => {
     expect(await response.json()).toMatchObject({ digest: image.digest, signed: false });
   });
 
-  it.todo(
-    'answers 403 to an authenticated user the policies do not let read the repository ' +
-      '(needs AuthFeature.canRead(identity, repository); until then any authenticated user may read results)',
-  );
+  it('answers 403 to an authenticated user the policies do not let read the repository', async () => {
+    const response = await read(outsider);
+    expect(response.status).toBe(403);
+    expect(await errorCode(response)).toBe('DENIED');
+  });
 });

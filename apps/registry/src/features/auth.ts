@@ -18,6 +18,8 @@ export interface AuthFeature {
   identify(request: Request, tlsInfo?: { enabled: boolean }): Promise<Identity | undefined>;
   /** Whether this identity is an admin (adminPolicy), for admin-only endpoints such as key upload. */
   isAdmin(identity: Identity | undefined): boolean;
+  /** Whether this caller may read the repository (policies, as the catalog filters it), for extension routes. */
+  canRead(identity: Identity | undefined, repository: string): boolean;
   /** Whether this user may read /metrics (accessControl.metrics.users); true when access control is off. */
   canReadMetrics(identity: Identity | undefined): boolean;
   /** The full authentication result, to tell wrong credentials (401) from anonymous callers. */
@@ -106,6 +108,7 @@ export async function composeAuth(context: FeatureContext): Promise<{ feature: F
       return result.kind === 'identity' ? result.identity : undefined;
     },
     isAdmin: (identity) => access.isAdmin(identity),
+    canRead: (identity, repository) => access.filterRepositories(identity, [repository]).length === 1,
     canReadMetrics: (identity) => access.canReadMetrics(identity),
     challenge: () => challenge({ repository: '', action: 'read' }),
     reloadAccessControl: (next) => access.reload(next),

@@ -7,19 +7,10 @@ import { OciHttpError } from '@zot-ts/oci-api';
 import type { Context } from 'hono';
 import type { AuthFeature } from './auth.js';
 
-/**
- * What this feature uses from the auth feature beyond identify/isAdmin when it is there (read structurally, so
- * this file compiles whichever way AuthFeature grows): a per-repository read check (asked for; until it exists
- * `fallbackCanRead` applies) and the challenge the API sends, so clients see the same WWW-Authenticate.
- */
-export interface RepositoryReadCheck {
-  canRead?(identity: Identity | undefined, repository: string): boolean | Promise<boolean>;
-  challenge?(): string[];
-}
-
 export interface SignatureAccessOptions {
   config: ZotConfig;
-  auth: (AuthFeature & RepositoryReadCheck) | undefined;
+  /** Absent only when composed without the auth feature (tests): then every caller is let through. */
+  auth: AuthFeature | undefined;
 }
 
 export interface SignatureAccess {
@@ -29,26 +20,12 @@ export interface SignatureAccess {
   requireRead(c: Context<OciApiEnv>, repository: string): Promise<Identity | undefined>;
 }
 
-/** True when the config asks for any authentication or access control at all. */
-export function authenticationConfigured(config: ZotConfig): boolean {
-  const auth = config.http.auth;
-  const anyMethod =
-    auth !== undefined &&
-    (auth.htpasswd !== undefined ||
-      auth.ldap !== undefined ||
-      auth.bearer !== undefined ||
-      auth.openid !== undefined ||
-      auth.mtls !== undefined);
-  return anyMethod || config.http.accessControl !== undefined;
-}
-
 export function createSignatureAccess(options: SignatureAccessOptions): SignatureAccess {
   const { config, auth } = options;
-  const guarded = authenticationConfigured(config);
 
   function unauthorized(reason: string): OciHttpError {
     // zot's AuthzFail answers an anonymous caller with a challenge (Basic realm=<http.realm> by default).
-    const challenges = auth?.challenge?.() ?? [];
+    const challenges = auth?.challenge() ?? [];
     const challenge = challenges.length > 0 ? challenges.join(', ') : `Basic realm="${config.http.realm}"`;
     return new OciHttpError('UNAUTHORIZED', {
       headers: { 'WWW-Authenticate': challenge },
@@ -64,15 +41,6 @@ export function createSignatureAccess(options: SignatureAccessOptions): Signatur
     return identity;
   }
 
-  /**
-   * Until the auth feature offers a read check: with no authentication configured everyone may read (as
-   * every other route); with authentication configured only an authenticated caller may. Stricter than a
-   * policy that lets anonymous users read, never looser.
-   */
-  function fallbackCanRead(identity: Identity | undefined): boolean {
-    return !guarded || identity !== undefined;
-  }
-
   return {
     async requireAdmin(c) {
       // zot: with no authentication configured the admin-only routes are open to everyone.
@@ -85,8 +53,7 @@ export function createSignatureAccess(options: SignatureAccessOptions): Signatur
 
     async requireRead(c, repository) {
       const identity = await identify(c);
-      const allowed =
-        auth?.canRead === undefined ? fallbackCanRead(identity) : await auth.canRead(identity, repository);
+      const allowed = auth === undefined || auth.canRead(identity, repository);
       if (allowed) return identity;
       if (identity === undefined) throw unauthorized(`read access to ${repository} is required`);
       throw new OciHttpError('DENIED', { detail: { reason: `read access to ${repository} is required` } });
