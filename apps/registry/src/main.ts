@@ -20,7 +20,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandRun
     summary: 'scrub <config>      check every manifest and blob against its digest',
     load: async () => (await import('./commands/scrub.js')).runScrub,
   },
-  'verify-feature': { summary: 'verify-feature retention <config>  print what GC and retention would delete now', load: async () => (await import('./commands/verify-feature.js')).runVerifyFeature },
+  'verify-feature': {
+    summary: 'verify-feature retention <config>  print what GC and retention would delete now',
+    load: async () => (await import('./commands/verify-feature.js')).runVerifyFeature,
+  },
   policy: {
     summary: 'policy explain ...  show which access rule decides a request, and why',
     load: async () => (await import('./commands/policy.js')).runPolicy,

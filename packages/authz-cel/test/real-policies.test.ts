@@ -196,10 +196,25 @@ describe('fail closed', () => {
   it('denies when a time zone name is unknown', () => {
     const hook = vi.fn();
     const mars = compilePolicies(
-      { repositories: { '**': { policies: [{ users: ['alice'], actions: ['read'], conditions: [{ expression: 'req.time.getHours("Mars/Olympus") >= 0' }] }] } } },
+      {
+        repositories: {
+          '**': {
+            policies: [
+              {
+                users: ['alice'],
+                actions: ['read'],
+                conditions: [{ expression: 'req.time.getHours("Mars/Olympus") >= 0' }],
+              },
+            ],
+          },
+        },
+      },
       { onEvaluationError: hook },
     );
-    expect(mars.authorize(request('read', 'a', user('alice')))).toEqual({ allowed: false, reason: 'access denied by policy' });
+    expect(mars.authorize(request('read', 'a', user('alice')))).toEqual({
+      allowed: false,
+      reason: 'access denied by policy',
+    });
     expect(hook).toHaveBeenCalledOnce();
   });
 

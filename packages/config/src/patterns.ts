@@ -57,6 +57,7 @@ export function globProblem(pattern: string): string | undefined {
     }
   }
   if (braceDepth > 0) return 'has a "{" without its closing "}"';
-  if (!isValidGlob(pattern)) return 'is not a glob the server can match (e.g. a reversed range such as [z-a])';
+  if (!isValidGlob(pattern))
+    return 'is not a glob the server can match (e.g. a reversed range such as [z-a])';
   return undefined;
 }
