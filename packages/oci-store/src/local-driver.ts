@@ -4,6 +4,7 @@ import { type FileHandle, link, mkdir, open, readdir, readFile, rename, rm, stat
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FileRangeStream } from './file-read-stream.js';
+import { writeFully } from './file-writes.js';
 import {
   assertRelativePath,
   type DriverEntry,
@@ -44,14 +45,6 @@ async function inDirectory<T>(directory: string, operation: () => Promise<T>): P
     if (errorCode(error) !== 'ENOENT') throw error;
     await mkdir(directory, { recursive: true });
     return operation();
-  }
-}
-
-async function writeFully(handle: FileHandle, chunk: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < chunk.byteLength) {
-    const { bytesWritten } = await handle.write(chunk, written, chunk.byteLength - written);
-    written += bytesWritten;
   }
 }
 

@@ -1,7 +1,8 @@
-// Coalesces an upload's socket pieces (64 KiB each) into 1 MiB writes (STACK.md: +40% over writing each
-// piece), with two pooled buffers: while one is being written, the next fills from the socket, so receiving
-// and writing overlap instead of taking turns. Never more than one write in flight: an upload file is
-// opened for append, and two appends in flight at once could land out of order.
+// Coalesces an upload's socket pieces (up to 64 KiB each, of any size) into 1 MiB batches: one trip through
+// the driver per MiB instead of per piece, and, for the local driver, aligned writes (it cuts each batch into
+// write calls of 256 KiB: file-writes.ts says why). Two pooled buffers: while one is being written, the
+// next fills from the socket, so receiving and writing overlap instead of taking turns. Never more than one
+// write in flight: an upload file is opened for append, and two appends in flight could land out of order.
 import { borrowChunkBuffer, recycleChunk } from './chunk-pool.js';
 import { CHUNK_SIZE } from './storage-driver.js';
 
