@@ -4,8 +4,7 @@ import { OciHttpError } from './error-status.js';
 import { sendStream } from './http-io.js';
 import { multipartBody, planMultipart } from './multipart.js';
 import { parseRangeHeader } from './range.js';
-import { assertDigest } from './reference.js';
-import { type MethodTable, type RouteContext, type RouteOf, repositoryOf } from './route-context.js';
+import { byDigest, type MethodTable, type RouteContext, type RouteOf } from './route-context.js';
 import type { BlobStore, Digest } from './store-contract.js';
 
 async function blobContentType(blobs: BlobStore, digest: Digest): Promise<string> {
@@ -14,14 +13,7 @@ async function blobContentType(blobs: BlobStore, digest: Digest): Promise<string
 }
 
 async function headBlob(ctx: RouteContext, route: RouteOf<'blob'>): Promise<Response> {
-  assertDigest(route.digest);
-  await ctx.access({
-    action: 'read',
-    repository: route.name,
-    reference: route.digest,
-    referenceType: 'digest',
-  });
-  const { blobs } = repositoryOf(ctx, route.name);
+  const { blobs } = await byDigest(ctx, route, 'read');
   const info = await blobs.stat(route.digest);
   return ctx.c.body(null, 200, {
     'Content-Length': String(info.size),
@@ -32,14 +24,7 @@ async function headBlob(ctx: RouteContext, route: RouteOf<'blob'>): Promise<Resp
 }
 
 async function getBlob(ctx: RouteContext, route: RouteOf<'blob'>): Promise<Response> {
-  assertDigest(route.digest);
-  await ctx.access({
-    action: 'read',
-    repository: route.name,
-    reference: route.digest,
-    referenceType: 'digest',
-  });
-  const { blobs } = repositoryOf(ctx, route.name);
+  const { blobs } = await byDigest(ctx, route, 'read');
   const info = await blobs.stat(route.digest);
   const contentType = await blobContentType(blobs, route.digest);
   const common = { 'Docker-Content-Digest': info.digest, 'Accept-Ranges': 'bytes' };
@@ -85,14 +70,7 @@ async function getBlob(ctx: RouteContext, route: RouteOf<'blob'>): Promise<Respo
 }
 
 async function deleteBlob(ctx: RouteContext, route: RouteOf<'blob'>): Promise<Response> {
-  assertDigest(route.digest);
-  await ctx.access({
-    action: 'delete',
-    repository: route.name,
-    reference: route.digest,
-    referenceType: 'digest',
-  });
-  await repositoryOf(ctx, route.name).blobs.delete(route.digest);
+  await (await byDigest(ctx, route, 'delete')).blobs.delete(route.digest);
   // distribution-spec "Deleting blobs": 202 Accepted on success
   return ctx.c.body(null, 202, { 'Content-Length': '0' });
 }

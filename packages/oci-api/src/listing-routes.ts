@@ -4,8 +4,13 @@
 import { isAllowed } from './access.js';
 import { jsonResponse } from './http-io.js';
 import type { Identity } from './ports.js';
-import { assertDigest } from './reference.js';
-import { type MethodTable, type RouteContext, type RouteOf, repositoryOf } from './route-context.js';
+import {
+  byDigest,
+  type MethodTable,
+  type RouteContext,
+  type RouteOf,
+  repositoryOf,
+} from './route-context.js';
 import { OciError } from './store-contract.js';
 
 const imageIndexMediaType = 'application/vnd.oci.image.index.v1+json';
@@ -97,20 +102,11 @@ async function listCatalog(ctx: RouteContext): Promise<Response> {
 }
 
 async function listReferrers(ctx: RouteContext, route: RouteOf<'referrers'>): Promise<Response> {
-  assertDigest(route.digest);
-  await ctx.access({
-    action: 'read',
-    repository: route.name,
-    reference: route.digest,
-    referenceType: 'digest',
-  });
+  const { referrers } = await byDigest(ctx, route, 'read');
   const artifactType = ctx.c.req.query('artifactType');
   let manifests: unknown[] = [];
   try {
-    manifests = await repositoryOf(ctx, route.name).referrers.list(
-      route.digest,
-      artifactType === undefined ? {} : { artifactType },
-    );
+    manifests = await referrers.list(route.digest, artifactType === undefined ? {} : { artifactType });
   } catch (error) {
     // distribution-spec: a registry supporting referrers MUST answer 200 with an empty index for an unknown subject
     if (

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { AccessTarget } from './access.js';
 import type { OciApiEnv, OciApiOptions } from './api-types.js';
 import type { Identity } from './ports.js';
+import { assertDigest } from './reference.js';
 import type { ApiRoute } from './route-path.js';
 import type { RepositoryStore } from './store-contract.js';
 
@@ -31,6 +32,20 @@ export type RouteHandler<K extends ApiRoute['kind']> = (
 export type MethodTable<K extends ApiRoute['kind']> = Partial<
   Record<'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', RouteHandler<K>>
 >;
+
+/**
+ * The start of every route addressed by `<name>/.../<digest>`: the digest is checked (DIGEST_INVALID), then
+ * the caller's access to that digest in that repository, then the repository's store is returned.
+ */
+export async function byDigest(
+  ctx: RouteContext,
+  route: { name: string; digest: string },
+  action: AccessTarget['action'],
+): Promise<RepositoryStore> {
+  assertDigest(route.digest);
+  await ctx.access({ action, repository: route.name, reference: route.digest, referenceType: 'digest' });
+  return repositoryOf(ctx, route.name);
+}
 
 export function repositoryOf(ctx: RouteContext, name: string): RepositoryStore {
   ctx.c.set('repository', name);
