@@ -7,94 +7,19 @@
 // BENCH_PULL=0 to skip the pull and manifest cells (profiling pushes alone), BENCH_TSX=1 to run our server from
 // its TypeScript sources through tsx instead of as one bundled module (server-bundle.ts), BENCH_ENTRY=<file.mjs>
 // to run a server module built before (experiments on a patched build).
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  createReadStream,
-  createWriteStream,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
-import { Agent, createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { bundleRegistry } from './server-bundle.js';
+import { join } from 'node:path';
+import { agent, expectStatus, http, pushBlob } from './bench-http.js';
+import { startDistribution, startServer } from './bench-servers.js';
 
 const MiB = 1024 * 1024;
 const sizesMiB = (process.env.BENCH_SIZES ?? '1,10,100').split(',').map(Number);
 const concurrencies = (process.env.BENCH_CONCURRENCY ?? '1,4,16').split(',').map(Number);
 const targetBytes = Number(process.env.BENCH_TARGET_MIB ?? 256) * MiB;
 const withPulls = process.env.BENCH_PULL !== '0';
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-
-interface HttpResult {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  bytes: number;
-  text: string;
-}
-
-/** One HTTP request; the response body is counted (and kept as text only when small). */
-function http(
-  base: string,
-  method: string,
-  path: string,
-  body?: Buffer[],
-  headers: Record<string, string> = {},
-): Promise<HttpResult> {
-  return new Promise((done, fail) => {
-    const length = body?.reduce((sum, part) => sum + part.length, 0) ?? 0;
-    const req = request(
-      `${base}${path}`,
-      { method, agent, headers: { 'Content-Length': String(length), ...headers } },
-      (res) => {
-        let bytes = 0;
-        const small: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => {
-          bytes += chunk.length;
-          if (bytes <= 64 * 1024) small.push(chunk);
-        });
-        res.on('end', () =>
-          done({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            bytes,
-            text: Buffer.concat(small).toString(),
-          }),
-        );
-        res.on('error', fail);
-      },
-    );
-    req.on('error', fail);
-    for (const part of body ?? []) req.write(part);
-    req.end();
-  });
-}
-
-/** The PUT target that ends an upload session: Location may be absolute and may carry a query (distribution). */
-function finishPath(location: string | string[] | undefined, digest: string): string {
-  const url = new URL(String(location), 'http://placeholder');
-  url.searchParams.set('digest', digest);
-  return `${url.pathname}${url.search}`;
-}
-
-/** POST a session, then PUT the whole blob: the push every registry supports (skopeo's monolithic upload). */
-async function pushBlob(base: string, repository: string, digest: string, parts: Buffer[]): Promise<void> {
-  const session = await http(base, 'POST', `/v2/${repository}/blobs/uploads/`);
-  expectStatus(session, 202, 'start upload');
-  const put = await http(base, 'PUT', finishPath(session.headers.location, digest), parts, {
-    'Content-Type': 'application/octet-stream',
-  });
-  expectStatus(put, 201, 'put blob');
-}
-
-function expectStatus(result: HttpResult, status: number, what: string): void {
-  if (result.status !== status)
-    throw new Error(`${what}: HTTP ${result.status} ${result.text.slice(0, 200)}`);
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -215,85 +140,6 @@ function layerSet(sizeBytes: number, count: number) {
       digest: `sha256:${base.copy().update(suffix).digest('hex')}`,
     };
   });
-}
-
-async function startServer(directory: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const config = join(directory, 'config.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      storage: { rootDirectory: join(directory, 'data'), dedupe: false },
-      http: { address: '127.0.0.1', port: 0 },
-      log: { level: 'error' },
-    }),
-  );
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
-  const entry =
-    process.env.BENCH_TSX === '1'
-      ? ['--import', 'tsx', resolve(import.meta.dirname, '../src/main.ts')]
-      : [process.env.BENCH_ENTRY ?? (await bundleRegistry(directory))];
-  const child = spawn(process.execPath, [...nodeArgs, ...entry, 'serve', config], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const url = await new Promise<string>((done, fail) => {
-    let text = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const match = /serving (http:\/\/\S+)/.exec(text);
-      if (match?.[1] !== undefined) done(match[1]);
-    });
-    child.on('exit', () => fail(new Error(`server exited: ${text}`)));
-  });
-  return {
-    url,
-    pid: child.pid ?? 0,
-    stop: () =>
-      new Promise((done) => {
-        child.on('exit', () => done());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-/** CNCF distribution (Debian's `docker-registry`) on a free loopback port, storage in the same temp folder. */
-async function startDistribution(
-  directory: string,
-): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const port = await new Promise<number>((done) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => done(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-  const config = join(directory, 'distribution.yml');
-  writeFileSync(
-    config,
-    [
-      'version: 0.1',
-      'log: { level: error }',
-      `storage: { filesystem: { rootdirectory: ${join(directory, 'data')} }, delete: { enabled: true } }`,
-      `http: { addr: "127.0.0.1:${port}" }`,
-    ].join('\n'),
-  );
-  const child = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'ignore', 'ignore'] });
-  const url = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const ready = await http(url, 'GET', '/v2/').then(
-      (result) => result.status === 200,
-      () => false,
-    );
-    if (ready) break;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  return {
-    url,
-    pid: child.pid ?? 0,
-    stop: () =>
-      new Promise((done) => {
-        child.on('exit', () => done());
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 /** The ceiling: the same bytes hashed and written to a temp file then renamed (push), read back in 1 MiB chunks (pull). */
