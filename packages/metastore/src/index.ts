@@ -5,6 +5,21 @@ export { createFileMetaStore, DEFAULT_METADATA_DIRECTORY_NAME } from './file-sto
 export { createMemoryMetaStore } from './memory-store.js';
 export type { CollectionName } from './meta-state.js';
 export type {
+  DescriptorStatistics,
+  ImageMeta,
+  ManifestMeta,
+  ManifestSignatures,
+  OciJson,
+  ReferrerInfo,
+  RepoMeta,
+  RepoMetaStore,
+  SignatureInfo,
+  SignatureTool,
+  TagDescriptor,
+  ToggleResult,
+  UserPrefsStore,
+} from './repo-meta-types.js';
+export type {
   ApiKeyAction,
   ApiKeyRecord,
   ApiKeyScope,
