@@ -95,10 +95,15 @@ async function putManifest(ctx: RouteContext, route: RouteOf<'manifest'>): Promi
     referenceType === 'tag'
       ? [route.reference, ...extraTags.filter((t) => t !== route.reference)]
       : extraTags;
-  // moving an existing tag is an update, not a create (zot's access model)
-  let action: 'create' | 'update' = 'create';
-  for (const tag of tags) if (await tagExists(manifests, tag)) action = 'update';
-  await ctx.access({ action, repository: route.name, reference: route.reference, referenceType });
+  // Every tag this request writes (the URL's and each ?tag=) is its own decision, with its own reference and
+  // its own create-vs-update action (moving an existing tag is an update, zot's access model): a policy on
+  // tags must not be bypassed by pushing by digest, or under another tag, with `?tag=<protected>`.
+  if (referenceType !== 'tag')
+    await ctx.access({ action: 'create', repository: route.name, reference: route.reference, referenceType });
+  for (const tag of tags) {
+    const action = (await tagExists(manifests, tag)) ? 'update' : 'create';
+    await ctx.access({ action, repository: route.name, reference: tag, referenceType: 'tag' });
+  }
   const content = await readLimitedBody(ctx.c, ctx.limits.maxManifestBytes);
   const mediaType = mediaTypeOf(ctx.c.req.header('content-type'), content);
   const result = await manifests.put(

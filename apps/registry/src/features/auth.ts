@@ -5,7 +5,7 @@
 // A broken policy expression throws PolicyCompileError here, so composeRegistry (and `zot serve`) fails with its path.
 import { type AuthResult, createApiKeyHandlers, createAuthenticator } from '@zot-ts/auth';
 import type { AccessControlConfig } from '@zot-ts/config';
-import type { Identity } from '@zot-ts/oci-api';
+import type { AccessRequest, Decision, Identity } from '@zot-ts/oci-api';
 import { distSpecVersion, registryVersion } from '../version.js';
 import { authEnabledIn, loadAuthMethods } from './auth-methods.js';
 import { composeOidc } from './auth-oidc.js';
@@ -18,8 +18,10 @@ export interface AuthFeature {
   identify(request: Request, tlsInfo?: { enabled: boolean }): Promise<Identity | undefined>;
   /** Whether this identity is an admin (adminPolicy), for admin-only endpoints such as key upload. */
   isAdmin(identity: Identity | undefined): boolean;
-  /** Whether this caller may read the repository (policies, as the catalog filters it), for extension routes. */
+  /** Whether this caller may see the repository in a listing (the catalog's check: request conditions count as true). */
   canRead(identity: Identity | undefined, repository: string): boolean;
+  /** The full decision on one request, as the distribution-spec routes make it: for per-repository extension routes. */
+  authorize(request: AccessRequest): Decision;
   /** Whether this user may read /metrics (accessControl.metrics.users); true when access control is off. */
   canReadMetrics(identity: Identity | undefined): boolean;
   /** The full authentication result, to tell wrong credentials (401) from anonymous callers. */
@@ -109,6 +111,7 @@ export async function composeAuth(context: FeatureContext): Promise<{ feature: F
     },
     isAdmin: (identity) => access.isAdmin(identity),
     canRead: (identity, repository) => access.filterRepositories(identity, [repository]).length === 1,
+    authorize: (request) => access.authorize(request),
     canReadMetrics: (identity) => access.canReadMetrics(identity),
     challenge: () => challenge({ repository: '', action: 'read' }),
     reloadAccessControl: (next) => access.reload(next),
