@@ -32,7 +32,11 @@ export interface SessionServiceOptions {
   now?: () => Date;
 }
 
-export type SessionLookup = { kind: 'none' } | { kind: 'valid'; identity: Identity } | { kind: 'invalid' };
+export type SessionLookup =
+  | { kind: 'none' }
+  /** `loginMethod`: how the user logged in ('basic', 'oidc', ...). */
+  | { kind: 'valid'; identity: Identity; sessionId: string; loginMethod: string }
+  | { kind: 'invalid' };
 
 /** What an OpenID Connect login keeps with its session: the ID token for logout's `id_token_hint`. */
 export interface SessionLogin {
@@ -116,9 +120,12 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
       if (sessionId === null) return { kind: 'invalid' };
       const record = await store.get(sessionId, now());
       if (!record) return { kind: 'invalid' };
-      const identity: Identity = { username: record.username, groups: record.groups, method: 'session' };
+      // Only an OpenID login's provider groups are the session's own; static groups come from the live config
+      // at each decision (a basic session made before that rule may still hold them: they are ignored).
+      const groups = record.method === 'oidc' ? record.groups : [];
+      const identity: Identity = { username: record.username, groups, method: 'session' };
       if (record.claims) identity.claims = record.claims;
-      return { kind: 'valid', identity };
+      return { kind: 'valid', identity, sessionId, loginMethod: record.method };
     },
 
     async issue(identity, request, login) {

@@ -49,18 +49,19 @@ export async function composeAuth(context: FeatureContext): Promise<{ feature: F
   });
   const methods = await loadAuthMethods({ config, metaStore, logger, now });
 
-  const staticGroups = accessControl?.groups ?? {};
   const oidc = await composeOidc(context, {
     sessions: methods.sessions,
     apiKeys: methods.apiKeys,
     metaStore,
     logger,
     now,
-    staticGroups,
+    // Identities carry only their provider's groups: the authorizer adds accessControl.groups from the live
+    // config at every decision, so a reload that removes a user from a group revokes at once (issue 21.2).
+    staticGroups: {},
   });
   const authenticator = createAuthenticator({
     realm: config.http.realm,
-    groups: staticGroups,
+    openidUsers: config.http.auth?.openid !== undefined,
     users: metaStore.users,
     failDelaySeconds: config.http.auth?.failDelay ?? 0,
     ...(methods.htpasswd === undefined ? {} : { htpasswd: methods.htpasswd }),
