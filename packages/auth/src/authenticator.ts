@@ -102,7 +102,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     // Stored groups are an OpenID user's provider groups (written at her OIDC login); an htpasswd user has none
     // of her own, and records made before static groups were kept out of them must not count.
     const external =
-      method === 'apikey' && options.users && options.openidUsers === true && !(await options.htpasswd?.has(username))
+      method === 'apikey' &&
+      options.users &&
+      options.openidUsers === true &&
+      !(await options.htpasswd?.has(username))
         ? ((await options.users.get(username))?.groups ?? [])
         : [];
     const identity: Identity = { username, groups: [...external].sort(), method, ...extra };
@@ -117,7 +120,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return { kind: 'identity', identity } as const;
   };
 
-  const basic = async (username: string, password: string): Promise<AuthResult> => {
+  const basic = async (username: string, password: string, source: string): Promise<AuthResult> => {
     let reason = INVALID_CREDENTIALS;
     if (options.apiKeys && looksLikeApiKey(password)) {
       const check = await options.apiKeys.check(username, password);
@@ -133,9 +136,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       // "unknown" would be an oracle on the key's state
     }
     if (options.htpasswd) {
-      const result = await options.htpasswd.verify(username, password);
+      const result = await options.htpasswd.verify(username, password, source);
       if (result === 'match') return accept(username, 'basic');
-      if (result === 'busy') reason = 'too many pending attempts for this user';
+      if (result === 'busy') reason = 'too many pending attempts from this client';
     }
     return reject(reason);
   };
@@ -153,7 +156,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 
       if (authorization.kind === 'basic') {
         if (!options.htpasswd && !options.apiKeys) return reject('basic authentication is not enabled');
-        return basic(authorization.username, authorization.password);
+        return basic(authorization.username, authorization.password, request.clientIp);
       }
       if (authorization.kind === 'bearer') {
         const extra = options.tokenVerifiers ?? [];

@@ -1,11 +1,14 @@
-// Runs CPU-heavy work (bcrypt) a few at a time, taking turns between keys (usernames) so that one
-// key with a thousand queued attempts delays another key by at most one turn, not a thousand.
-// Each key may queue only a bounded number of jobs: beyond that, new ones fail at once with
-// LimiterBusyError, which costs the attacker nothing and the server nothing.
+// Runs CPU-heavy work (bcrypt) a few at a time, taking turns at two levels: between sources (client
+// addresses), then, inside one source, between keys (usernames). So a source with a thousand queued attempts
+// delays another source by at most one turn, and one user's flood delays another user of the same source by
+// at most one turn too. A source may hold at most `maxActivePerSource` of the workers while others wait, so
+// one source cannot take the whole pool, and may queue at most `maxQueuedPerSource` jobs: beyond that, new
+// ones fail at once with LimiterBusyError, which costs neither the attacker nor the server anything. Nothing is
+// bounded per username: a flood aimed at one user must never lock that user out.
 
 export class LimiterBusyError extends Error {
-  constructor(key: string) {
-    super(`too many pending verifications for ${JSON.stringify(key)}`);
+  constructor(source: string) {
+    super(`too many pending verifications from ${JSON.stringify(source)}`);
     this.name = 'LimiterBusyError';
   }
 }
@@ -16,52 +19,94 @@ interface Job {
   reject: (reason: unknown) => void;
 }
 
-export interface FairLimiter {
-  run<T>(key: string, task: () => Promise<T>): Promise<T>;
-  /** Jobs waiting (not running) for `key`. */
-  queued(key: string): number;
+/** One source's waiting jobs, by key; Map order is the turn order (the first key goes next). */
+interface SourceQueue {
+  byKey: Map<string, Job[]>;
+  queued: number;
+  active: number;
 }
 
-export function createFairLimiter(options: { concurrency: number; maxQueuedPerKey: number }): FairLimiter {
+export interface FairLimiter {
+  run<T>(source: string, key: string, task: () => Promise<T>): Promise<T>;
+  /** Jobs waiting (not running) from `source`. */
+  queued(source: string): number;
+}
+
+export interface FairLimiterOptions {
+  concurrency: number;
+  maxQueuedPerSource: number;
+  /** Default: half the concurrency, at least 1. */
+  maxActivePerSource?: number;
+}
+
+export function createFairLimiter(options: FairLimiterOptions): FairLimiter {
   const concurrency = Math.max(1, options.concurrency);
-  // Map iteration order is insertion order: the first key is the one whose turn it is.
-  const queues = new Map<string, Job[]>();
+  const maxActivePerSource = Math.max(1, options.maxActivePerSource ?? Math.ceil(concurrency / 2));
+  // Map iteration order is insertion order: the first source with a job is the one whose turn it is.
+  const sources = new Map<string, SourceQueue>();
   let active = 0;
+
+  const take = (source: string, queue: SourceQueue): Job => {
+    const first = queue.byKey.entries().next().value as [string, Job[]];
+    const [key, jobs] = first;
+    const job = jobs.shift() as Job;
+    queue.byKey.delete(key);
+    if (jobs.length > 0) queue.byKey.set(key, jobs); // this key to the back of its source's line
+    queue.queued--;
+    // and the source to the back of the line of sources
+    sources.delete(source);
+    sources.set(source, queue);
+    return job;
+  };
 
   const pump = (): void => {
     while (active < concurrency) {
-      const first = queues.entries().next();
-      if (first.done) return;
-      const [key, queue] = first.value;
-      const job = queue.shift() as Job;
-      queues.delete(key);
-      if (queue.length > 0) queues.set(key, queue); // to the back of the line
+      let next: [string, SourceQueue] | undefined;
+      for (const entry of sources) {
+        if (entry[1].queued > 0 && entry[1].active < maxActivePerSource) {
+          next = entry;
+          break;
+        }
+      }
+      if (next === undefined) return;
+      const [source, queue] = next;
+      const job = take(source, queue);
       active++;
+      queue.active++;
       job
         .task()
         .then(job.resolve, job.reject)
         .finally(() => {
           active--;
+          queue.active--;
+          if (queue.active === 0 && queue.queued === 0 && sources.get(source) === queue)
+            sources.delete(source);
           pump();
         });
     }
   };
 
   return {
-    run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    run<T>(source: string, key: string, task: () => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        const queue = queues.get(key) ?? [];
-        if (queue.length >= options.maxQueuedPerKey) {
-          reject(new LimiterBusyError(key));
+        let queue = sources.get(source);
+        if (queue === undefined) {
+          queue = { byKey: new Map(), queued: 0, active: 0 };
+          sources.set(source, queue);
+        }
+        if (queue.queued >= options.maxQueuedPerSource) {
+          reject(new LimiterBusyError(source));
           return;
         }
-        queue.push({ task, resolve: resolve as (value: unknown) => void, reject });
-        if (!queues.has(key)) queues.set(key, queue);
+        const jobs = queue.byKey.get(key) ?? [];
+        jobs.push({ task, resolve: resolve as (value: unknown) => void, reject });
+        if (!queue.byKey.has(key)) queue.byKey.set(key, jobs);
+        queue.queued++;
         pump();
       });
     },
-    queued(key) {
-      return queues.get(key)?.length ?? 0;
+    queued(source) {
+      return sources.get(source)?.queued ?? 0;
     },
   };
 }

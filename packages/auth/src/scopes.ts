@@ -91,6 +91,8 @@ export function scopesAllow(
   return scopes.some(
     (scope) =>
       scope.actions.includes(action) &&
-      scope.repositories.some((g) => (scope.exact === true ? g === repository : matchRepositoryGlob(g, repository))),
+      scope.repositories.some((g) =>
+        scope.exact === true ? g === repository : matchRepositoryGlob(g, repository),
+      ),
   );
 }

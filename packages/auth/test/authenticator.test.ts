@@ -39,7 +39,10 @@ describe('createAuthenticator', () => {
     const result = await authenticator.authenticate(
       requestInfo({ authorization: basicHeader('alice', 'alice-pw') }),
     );
-    expect(result).toEqual({ kind: 'identity', identity: { username: 'alice', groups: [], method: 'basic' } });
+    expect(result).toEqual({
+      kind: 'identity',
+      identity: { username: 'alice', groups: [], method: 'basic' },
+    });
     expect((await metaStore.users.get('alice'))?.groups).toEqual([]);
     expect((await metaStore.users.get('alice'))?.lastLoginAt).toBeInstanceOf(Date);
   });

@@ -16,7 +16,9 @@ export function scopeAllows(
       scope.actions.includes(request.action) &&
       scope.repositories.some((pattern) =>
         // bearer `access` names are exact repository names (distribution, zot), never globs
-        scope.exact === true ? pattern === request.repository : scopeGlob(pattern).matches(request.repository),
+        scope.exact === true
+          ? pattern === request.repository
+          : scopeGlob(pattern).matches(request.repository),
       ),
   );
 }
