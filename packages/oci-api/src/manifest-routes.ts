@@ -1,6 +1,7 @@
 // HEAD/GET/PUT/DELETE /v2/<name>/manifests/<reference> (distribution-spec "Pulling manifests", "Pushing manifests",
 // "Deleting tags", "Deleting manifests").
 
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH, parseJsonWithinDepth } from '@zot-ts/oci-store';
 import { readLimitedBody } from './http-io.js';
 import { classifyReference, isTag } from './reference.js';
 import {
@@ -69,8 +70,8 @@ function mediaTypeOf(contentType: string | undefined, content: Uint8Array): stri
   const fromHeader = (contentType ?? '').split(';')[0]?.trim() ?? '';
   if (fromHeader !== '' && fromHeader !== 'application/octet-stream') return fromHeader;
   try {
-    const parsed = JSON.parse(Buffer.from(content).toString('utf8')) as { mediaType?: unknown };
-    if (typeof parsed.mediaType === 'string') return parsed.mediaType;
+    const parsed = parseJsonWithinDepth(content) as { mediaType?: unknown } | null;
+    if (typeof parsed?.mediaType === 'string') return parsed.mediaType;
   } catch {
     // not JSON: the store answers MANIFEST_INVALID below
   }
@@ -105,6 +106,12 @@ async function putManifest(ctx: RouteContext, route: RouteOf<'manifest'>): Promi
     await ctx.access({ action, repository: route.name, reference: tag, referenceType: 'tag' });
   }
   const content = await readLimitedBody(ctx.c, ctx.limits.maxManifestBytes);
+  // before anything parses it: a few MiB of `[` would cost seconds of CPU and hundreds of MB in JSON.parse
+  if (jsonNestsDeeperThan(content, MAX_JSON_DEPTH)) {
+    throw new OciError('MANIFEST_INVALID', {
+      detail: { reason: `JSON nested deeper than ${MAX_JSON_DEPTH} levels`, maxDepth: MAX_JSON_DEPTH },
+    });
+  }
   const mediaType = mediaTypeOf(ctx.c.req.header('content-type'), content);
   const result = await manifests.put(
     route.reference,
