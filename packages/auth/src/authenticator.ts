@@ -211,6 +211,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         result.identity.method === 'basic' &&
         sessions.wantsSession(request)
       ) {
+        // a live session of the same user is reused: one per login, not one per request
+        const current = await sessions.current(request);
+        if (current?.username === result.identity.username) return [];
         return sessions.issue(result.identity, request);
       }
       if (result.kind !== 'identity' && /(?:^|;\s*)session=/.test(request.headers.get('cookie') ?? '')) {
@@ -220,6 +223,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     },
 
     async close() {
+      options.sessions?.close();
       await options.htpasswd?.close();
     },
   };
