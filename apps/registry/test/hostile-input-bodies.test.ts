@@ -34,8 +34,9 @@ afterAll(async () => {
 });
 
 describe('deeply nested JSON (21.5)', () => {
-  it('refuses ten parallel 4 MiB manifests of `[` with 400 MANIFEST_INVALID while /v2/ keeps answering', async () => {
-    const nested = '['.repeat(4 * 1024 * 1024 - 16);
+  it('refuses ten parallel 4 MiB manifests of 2 million `[` with 400 MANIFEST_INVALID while /v2/ keeps answering', async () => {
+    // balanced, so that JSON.parse would build all two million levels before anything looks at them
+    const nested = `${'['.repeat(2 * 1024 * 1024)}${']'.repeat(2 * 1024 * 1024)}`;
     const puts = Array.from({ length: 10 }, async (_, i) => {
       const response = await fetch(`${registry.url}/v2/deep/app/manifests/t${i}`, {
         method: 'PUT',
