@@ -62,7 +62,9 @@ describe('the signatures endpoint (21.7) decides as the manifest GET does', () =
   });
 
   it('still answers who may read: the admin gets the results, an anonymous caller a challenge', async () => {
-    expect((await get(registry.url, `/v2/_zot/ext/signatures/internal/tool/${toolDigest}`, admin)).status).toBe(200);
+    expect(
+      (await get(registry.url, `/v2/_zot/ext/signatures/internal/tool/${toolDigest}`, admin)).status,
+    ).toBe(200);
     const anonymous = await get(registry.url, `/v2/_zot/ext/signatures/internal/tool/${toolDigest}`);
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toContain('Basic realm=');
@@ -85,15 +87,21 @@ describe('refusals that always held', () => {
   });
 
   it("refuses to write into another repository's upload session", async () => {
-    const started = await fetch(`${registry.url}/v2/alice/secret/blobs/uploads/`, { method: 'POST', headers: alice });
+    const started = await fetch(`${registry.url}/v2/alice/secret/blobs/uploads/`, {
+      method: 'POST',
+      headers: alice,
+    });
     expect(started.status).toBe(202);
     const uploadId = (started.headers.get('location') ?? '').split('/').pop()?.split('?')[0] ?? '';
     const content = 'bob was here';
-    const hijack = await fetch(`${registry.url}/v2/bob/app/blobs/uploads/${uploadId}?digest=${sha256(content)}`, {
-      method: 'PUT',
-      headers: { ...bob, 'Content-Type': 'application/octet-stream' },
-      body: content,
-    });
+    const hijack = await fetch(
+      `${registry.url}/v2/bob/app/blobs/uploads/${uploadId}?digest=${sha256(content)}`,
+      {
+        method: 'PUT',
+        headers: { ...bob, 'Content-Type': 'application/octet-stream' },
+        body: content,
+      },
+    );
     await hijack.arrayBuffer();
     expect(hijack.status).toBe(404);
     const direct = await fetch(`${registry.url}/v2/alice/secret/blobs/uploads/${uploadId}`, {

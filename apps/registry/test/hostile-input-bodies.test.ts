@@ -44,7 +44,10 @@ describe('deeply nested JSON (21.5)', () => {
         headers: i % 2 === 0 ? { 'Content-Type': OCI_MANIFEST } : {},
         body: nested,
       });
-      return { status: response.status, body: (await response.json()) as { errors: Array<{ code: string }> } };
+      return {
+        status: response.status,
+        body: (await response.json()) as { errors: Array<{ code: string }> },
+      };
     });
     await new Promise((resolve) => setTimeout(resolve, 100));
     const started = performance.now();
@@ -89,17 +92,21 @@ describe('API-key bodies and the key-state oracle (21.9)', () => {
       '{"label":"x","expirationDate":"2099-01-01"}',
       '{"label":"x","expirationDate":"2000-01-01T00:00:00Z"}',
     ];
-    for (const body of refused) expect((await createApiKey(registry.url, alice, body)).status, body).toBe(400);
+    for (const body of refused)
+      expect((await createApiKey(registry.url, alice, body)).status, body).toBe(400);
     const list = await get(registry.url, '/zot/auth/apikey', alice);
     expect((list.json.apiKeys as unknown[]).length).toBe(0);
     // the well-formed ones still work, with zot's shapes
-    expect((await createApiKey(registry.url, alice, '{"label":"ci","scopes":["team/**:read"]}')).status).toBe(201);
-    expect((await createApiKey(registry.url, alice, '{"label":"x","expirationDate":"2099-02-28T00:00:00Z"}')).status).toBe(
+    expect((await createApiKey(registry.url, alice, '{"label":"ci","scopes":["team/**:read"]}')).status).toBe(
       201,
     );
+    expect(
+      (await createApiKey(registry.url, alice, '{"label":"x","expirationDate":"2099-02-28T00:00:00Z"}'))
+        .status,
+    ).toBe(201);
   });
 
-  it('gives one reason for an unknown, an expired and another user\'s key', async () => {
+  it("gives one reason for an unknown, an expired and another user's key", async () => {
     const expiring = await createApiKey(
       registry.url,
       alice,

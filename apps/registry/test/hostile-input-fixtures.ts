@@ -1,6 +1,8 @@
 // Helpers for the hostile-input suite (issue 21): real servers on loopback, htpasswd files by the real tool,
 // images whose manifests differ by an annotation, UI sessions and API keys obtained as a client would.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { basic, type Headers, htpasswdLines } from './auth-fixtures.js';
@@ -35,15 +37,25 @@ export async function imageManifest(
   variant: string,
   headers: Headers,
 ): Promise<{ body: string; digest: string }> {
-  const config = JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } });
+  const config = JSON.stringify({
+    architecture: 'amd64',
+    os: 'linux',
+    rootfs: { type: 'layers', diff_ids: [] },
+  });
   const layer = `layer of ${repo}`;
   await pushBlob(url, repo, config, headers);
   await pushBlob(url, repo, layer, headers);
   const body = JSON.stringify({
     schemaVersion: 2,
     mediaType: OCI_MANIFEST,
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha256(layer), size: layer.length }],
+    config: {
+      mediaType: 'application/vnd.oci.image.config.v1+json',
+      digest: sha256(config),
+      size: config.length,
+    },
+    layers: [
+      { mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha256(layer), size: layer.length },
+    ],
     annotations: { variant },
   });
   return { body, digest: sha256(body) };
@@ -85,10 +97,13 @@ export async function digestOfTag(url: string, repo: string, tag: string, header
 
 /** Opens a UI session with a basic login (zot's `X-ZOT-API-CLIENT: zot-ui`); returns its Cookie header value. */
 export async function uiSession(url: string, user: string, password: string): Promise<string> {
-  const response = await fetch(`${url}/v2/_catalog`, { headers: { ...UI, Authorization: basic(user, password) } });
+  const response = await fetch(`${url}/v2/_catalog`, {
+    headers: { ...UI, Authorization: basic(user, password) },
+  });
   await response.arrayBuffer();
   const cookies = response.headers.getSetCookie().map((cookie) => cookie.split(';')[0] as string);
-  if (!cookies.some((cookie) => cookie.startsWith('session='))) throw new Error(`no session: ${response.status}`);
+  if (!cookies.some((cookie) => cookie.startsWith('session=')))
+    throw new Error(`no session: ${response.status}`);
   return cookies.join('; ');
 }
 
@@ -106,4 +121,70 @@ export async function createApiKey(
   const text = await response.text();
   if (response.status !== 201) return { status: response.status };
   return { status: 201, apiKey: (JSON.parse(text) as { apiKey: string }).apiKey };
+}
+
+/**
+ * GET `path` from a chosen loopback source address (all of 127.0.0.0/8 reaches the server on 127.0.0.1), so that
+ * the server sees distinct clients, as it would see an attacker's machine and a user's; resolves to the status.
+ */
+export function getFrom(
+  url: string,
+  localAddress: string,
+  path: string,
+  headers: Headers = {},
+): Promise<number> {
+  const target = new URL(path, url);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        headers,
+        localAddress,
+        agent: false,
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+// The attacker's side of a login flood, in a process of its own so that its work does not slow the server's
+// event loop in the test process (on a real attack it runs on another machine).
+const FLOOD_SCRIPT = `
+const http = require('node:http');
+const [url, localAddress, logins] = [process.argv[1], process.argv[2], JSON.parse(process.argv[3])];
+const target = new URL('/v2/', url);
+const one = ([user, password]) => new Promise((resolve) => {
+  const authorization = 'Basic ' + Buffer.from(user + ':' + password).toString('base64');
+  const request = http.request({ host: target.hostname, port: target.port, path: target.pathname, localAddress,
+    agent: false, headers: { authorization } }, (response) => {
+    response.resume();
+    response.on('end', () => resolve(response.statusCode));
+  });
+  request.on('error', () => resolve(0));
+  request.end();
+});
+Promise.all(logins.map(one)).then((statuses) => process.stdout.write(JSON.stringify(statuses)));
+`;
+
+/** Sends every `[user, password]` login at once to GET /v2/ from `localAddress`; resolves to their statuses. */
+export function floodFrom(
+  url: string,
+  localAddress: string,
+  logins: Array<[string, string]>,
+): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['-e', FLOOD_SCRIPT, url, localAddress, JSON.stringify(logins)],
+      { maxBuffer: 1024 * 1024 },
+      (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout) as number[])),
+    );
+  });
 }

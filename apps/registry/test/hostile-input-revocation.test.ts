@@ -9,8 +9,8 @@ import { loadConfig } from '@zot-ts/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningRegistry, startRegistry } from '../src/index.js';
 import { basic, get, htpasswdLines, pushImage } from './auth-fixtures.js';
-import { waitFor } from './server-tls-certs.js';
 import { createApiKey, UI, uiSession } from './hostile-input-fixtures.js';
+import { waitFor } from './server-tls-certs.js';
 
 const bob = { Authorization: basic('bob', 'bob-pw') };
 const admin = { Authorization: basic('admin', 'admin-pw') };
@@ -69,11 +69,13 @@ describe('removing a user from accessControl.groups (21.2, 13.4)', () => {
     expect(key.status).toBe(201);
     const withKey = { Authorization: basic('bob', key.apiKey as string) };
     const session = { ...UI, Cookie: await uiSession(server.url, 'bob', 'bob-pw') };
-    for (const headers of [bob, withKey, session]) expect((await tagsOf(server.url, headers)).status).toBe(200);
+    for (const headers of [bob, withKey, session])
+      expect((await tagsOf(server.url, headers)).status).toBe(200);
 
     writeConfig([]);
     expect((await server.reloadConfig()).kind).toBe('applied');
-    for (const headers of [bob, withKey, session]) expect((await tagsOf(server.url, headers)).status).toBe(403);
+    for (const headers of [bob, withKey, session])
+      expect((await tagsOf(server.url, headers)).status).toBe(403);
     expect((await pushImage(server.url, 'team/app', 'v2', withKey)).status).toBe(403);
 
     await server.close();

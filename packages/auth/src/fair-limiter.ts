@@ -2,9 +2,10 @@
 // addresses), then, inside one source, between keys (usernames). So a source with a thousand queued attempts
 // delays another source by at most one turn, and one user's flood delays another user of the same source by
 // at most one turn too. A source may hold at most `maxActivePerSource` of the workers while others wait, so
-// one source cannot take the whole pool, and may queue at most `maxQueuedPerSource` jobs: beyond that, new
-// ones fail at once with LimiterBusyError, which costs neither the attacker nor the server anything. Nothing is
-// bounded per username: a flood aimed at one user must never lock that user out.
+// one source cannot take the whole pool, and may queue at most `maxQueuedPerSource` jobs. When its queue is full,
+// the OLDEST waiting job of its longest line is refused (LimiterBusyError, which costs nothing) and the newcomer
+// is queued: a burst of wrong passwords for a user cannot keep that user's own attempt, arriving after it, out
+// of the queue (refusing the newcomer would lock her out). Nothing is bounded per username.
 
 export class LimiterBusyError extends Error {
   constructor(source: string) {
@@ -59,6 +60,18 @@ export function createFairLimiter(options: FairLimiterOptions): FairLimiter {
     return job;
   };
 
+  const evictOldestOfLongest = (source: string, queue: SourceQueue): void => {
+    let longest: [string, Job[]] | undefined;
+    for (const entry of queue.byKey)
+      if (longest === undefined || entry[1].length > longest[1].length) longest = entry;
+    if (longest === undefined) return;
+    const [key, jobs] = longest;
+    const evicted = jobs.shift() as Job;
+    if (jobs.length === 0) queue.byKey.delete(key);
+    queue.queued--;
+    evicted.reject(new LimiterBusyError(source));
+  };
+
   const pump = (): void => {
     while (active < concurrency) {
       let next: [string, SourceQueue] | undefined;
@@ -94,10 +107,7 @@ export function createFairLimiter(options: FairLimiterOptions): FairLimiter {
           queue = { byKey: new Map(), queued: 0, active: 0 };
           sources.set(source, queue);
         }
-        if (queue.queued >= options.maxQueuedPerSource) {
-          reject(new LimiterBusyError(source));
-          return;
-        }
+        if (queue.queued >= Math.max(1, options.maxQueuedPerSource)) evictOldestOfLongest(source, queue);
         const jobs = queue.byKey.get(key) ?? [];
         jobs.push({ task, resolve: resolve as (value: unknown) => void, reject });
         if (!queue.byKey.has(key)) queue.byKey.set(key, jobs);

@@ -7,7 +7,8 @@
 // - identical checks in flight share one comparison (40 parallel logins of one user with nothing cached
 //   cost one bcrypt, and none is refused);
 // - comparisons run on worker threads, taking turns between client addresses and, inside one, between
-//   usernames (fair-limiter.ts); only a flooding source is refused ('busy'), never a username;
+//   usernames (fair-limiter.ts); only a flooding address has attempts refused ('busy'), the oldest first, so
+//   a correct password arriving after a burst of wrong ones is queued, not refused;
 // - an unknown user costs no bcrypt at all: the answer waits as long as a real comparison typically takes
 //   (`unknownUser`), so timing does not tell who exists and fake usernames cannot occupy the workers.
 import { createHash } from 'node:crypto';
@@ -22,8 +23,9 @@ export interface PasswordVerifierOptions {
   /** Worker threads for bcrypt; 0 runs bcryptjs' async API on the main thread. Default: cores - 1, 1 to 4. */
   workers?: number;
   /**
-   * Comparisons one client address may have waiting; more are refused as 'busy' (a flood from one address:
-   * other addresses keep their turns). Default 256.
+   * Comparisons one client address may have waiting. Past that, the oldest waiting one of its busiest user is
+   * refused as 'busy' and the newcomer queued (a flood from one address; other addresses keep their turns).
+   * Default 64.
    */
   maxQueuedPerSource?: number;
   /** How long a successful check is remembered. Default 60 s; 0 disables the cache. */
@@ -79,7 +81,7 @@ export function createPasswordVerifier(options: PasswordVerifierOptions = {}): P
     workerCount > 0 ? createBcryptWorkerPool(workerCount) : undefined;
   const limiter = createFairLimiter({
     concurrency: pool?.size ?? 1,
-    maxQueuedPerSource: options.maxQueuedPerSource ?? 256,
+    maxQueuedPerSource: options.maxQueuedPerSource ?? 64,
   });
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? defaultSleep;
