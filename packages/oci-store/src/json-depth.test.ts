@@ -8,8 +8,8 @@ describe('JSON depth guard', () => {
     expect(jsonNestsDeeperThan(nested(MAX_JSON_DEPTH))).toBe(false);
     expect(jsonNestsDeeperThan(nested(MAX_JSON_DEPTH + 1))).toBe(true);
     expect(jsonNestsDeeperThan(Buffer.from(nested(MAX_JSON_DEPTH + 1)))).toBe(true);
-    expect(jsonNestsDeeperThan('{"a":{"b":[{"c":1}]}}', 3)).toBe(false);
-    expect(jsonNestsDeeperThan('{"a":{"b":[{"c":1}]}}', 2)).toBe(true);
+    expect(jsonNestsDeeperThan('{"a":{"b":[{"c":1}]}}', 4)).toBe(false);
+    expect(jsonNestsDeeperThan('{"a":{"b":[{"c":1}]}}', 3)).toBe(true);
   });
 
   it('does not count brackets inside strings, escaped quotes included', () => {
