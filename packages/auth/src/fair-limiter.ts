@@ -1,11 +1,12 @@
 // Runs CPU-heavy work (bcrypt) a few at a time, taking turns at two levels: between sources (client
 // addresses), then, inside one source, between keys (usernames). So a source with a thousand queued attempts
 // delays another source by at most one turn, and one user's flood delays another user of the same source by
-// at most one turn too. A source may hold at most `maxActivePerSource` of the workers while others wait, so
-// one source cannot take the whole pool, and may queue at most `maxQueuedPerSource` jobs. When its queue is full,
-// the OLDEST waiting job of its longest line is refused (LimiterBusyError, which costs nothing) and the newcomer
-// is queued: a burst of wrong passwords for a user cannot keep that user's own attempt, arriving after it, out
-// of the queue (refusing the newcomer would lock her out). Nothing is bounded per username.
+// at most one turn too. A source may hold more than `maxActivePerSource` of the workers only while no other
+// source waits, so one source cannot keep the whole pool from others. It may queue at most `maxQueuedPerSource`
+// jobs: when its queue is full, the OLDEST waiting job of its longest line is refused (LimiterBusyError, which
+// costs nothing) and the newcomer is queued, so a burst of wrong passwords for a user cannot keep her own
+// attempt, arriving after it, out of the queue (refusing the newcomer would lock her out). Nothing is bounded
+// per username.
 
 export class LimiterBusyError extends Error {
   constructor(source: string) {
@@ -20,11 +21,18 @@ interface Job {
   reject: (reason: unknown) => void;
 }
 
-/** One source's waiting jobs, by key; Map order is the turn order (the first key goes next). */
+/** One key's waiting jobs; `lastTurn` orders the turns (the smallest goes next; a newcomer's is -1). */
+interface Lane {
+  jobs: Job[];
+  lastTurn: number;
+}
+
+/** One source's waiting jobs, by key (a lane is deleted when empty). */
 interface SourceQueue {
-  byKey: Map<string, Job[]>;
+  lanes: Map<string, Lane>;
   queued: number;
   active: number;
+  lastTurn: number;
 }
 
 export interface FairLimiter {
@@ -40,50 +48,57 @@ export interface FairLimiterOptions {
   maxActivePerSource?: number;
 }
 
+/** The entry whose turn came longest ago among those `eligible`. */
+function longestWaiting<T extends { lastTurn: number }>(
+  entries: Iterable<[string, T]>,
+  eligible: (value: T) => boolean,
+): [string, T] | undefined {
+  let best: [string, T] | undefined;
+  for (const entry of entries)
+    if (eligible(entry[1]) && (best === undefined || entry[1].lastTurn < best[1].lastTurn)) best = entry;
+  return best;
+}
+
 export function createFairLimiter(options: FairLimiterOptions): FairLimiter {
   const concurrency = Math.max(1, options.concurrency);
   const maxActivePerSource = Math.max(1, options.maxActivePerSource ?? Math.ceil(concurrency / 2));
-  // Map iteration order is insertion order: the first source with a job is the one whose turn it is.
   const sources = new Map<string, SourceQueue>();
   let active = 0;
+  let turn = 0;
 
-  const take = (source: string, queue: SourceQueue): Job => {
-    const first = queue.byKey.entries().next().value as [string, Job[]];
-    const [key, jobs] = first;
-    const job = jobs.shift() as Job;
-    queue.byKey.delete(key);
-    if (jobs.length > 0) queue.byKey.set(key, jobs); // this key to the back of its source's line
+  const take = (queue: SourceQueue): Job => {
+    const [key, lane] = longestWaiting(queue.lanes, () => true) as [string, Lane];
+    const job = lane.jobs.shift() as Job;
+    if (lane.jobs.length === 0) queue.lanes.delete(key);
     queue.queued--;
-    // and the source to the back of the line of sources
-    sources.delete(source);
-    sources.set(source, queue);
+    turn++;
+    lane.lastTurn = turn;
+    queue.lastTurn = turn;
     return job;
   };
 
   const evictOldestOfLongest = (source: string, queue: SourceQueue): void => {
-    let longest: [string, Job[]] | undefined;
-    for (const entry of queue.byKey)
-      if (longest === undefined || entry[1].length > longest[1].length) longest = entry;
+    let longest: [string, Lane] | undefined;
+    for (const entry of queue.lanes)
+      if (longest === undefined || entry[1].jobs.length > longest[1].jobs.length) longest = entry;
     if (longest === undefined) return;
-    const [key, jobs] = longest;
-    const evicted = jobs.shift() as Job;
-    if (jobs.length === 0) queue.byKey.delete(key);
+    const [key, lane] = longest;
+    const evicted = lane.jobs.shift() as Job;
+    if (lane.jobs.length === 0) queue.lanes.delete(key);
     queue.queued--;
     evicted.reject(new LimiterBusyError(source));
   };
 
   const pump = (): void => {
     while (active < concurrency) {
-      let next: [string, SourceQueue] | undefined;
-      for (const entry of sources) {
-        if (entry[1].queued > 0 && entry[1].active < maxActivePerSource) {
-          next = entry;
-          break;
-        }
-      }
+      // work-conserving: past its share only when no other source is waiting (a newcomer then gets the next
+      // free worker, since the busy source is over its share)
+      const next =
+        longestWaiting(sources, (queue) => queue.queued > 0 && queue.active < maxActivePerSource) ??
+        longestWaiting(sources, (queue) => queue.queued > 0);
       if (next === undefined) return;
       const [source, queue] = next;
-      const job = take(source, queue);
+      const job = take(queue);
       active++;
       queue.active++;
       job
@@ -104,13 +119,13 @@ export function createFairLimiter(options: FairLimiterOptions): FairLimiter {
       return new Promise<T>((resolve, reject) => {
         let queue = sources.get(source);
         if (queue === undefined) {
-          queue = { byKey: new Map(), queued: 0, active: 0 };
+          queue = { lanes: new Map(), queued: 0, active: 0, lastTurn: -1 };
           sources.set(source, queue);
         }
         if (queue.queued >= Math.max(1, options.maxQueuedPerSource)) evictOldestOfLongest(source, queue);
-        const jobs = queue.byKey.get(key) ?? [];
-        jobs.push({ task, resolve: resolve as (value: unknown) => void, reject });
-        if (!queue.byKey.has(key)) queue.byKey.set(key, jobs);
+        const lane = queue.lanes.get(key) ?? { jobs: [], lastTurn: -1 };
+        lane.jobs.push({ task, resolve: resolve as (value: unknown) => void, reject });
+        queue.lanes.set(key, lane);
         queue.queued++;
         pump();
       });
