@@ -13,9 +13,18 @@ import { createAccessPolicy } from './auth-policy.js';
 import { mgmtInfoOf, mountAuthRoutes } from './auth-routes.js';
 import type { Feature, FeatureContext } from './feature.js';
 
+/** What a feature route knows of the connection a request came on. */
+export interface Connection {
+  enabled: boolean;
+  clientIp?: string;
+}
+
 export interface AuthFeature {
-  /** The identity of a request (undefined when anonymous or when credentials are wrong). */
-  identify(request: Request, tlsInfo?: { enabled: boolean }): Promise<Identity | undefined>;
+  /**
+   * The identity of a request (undefined when anonymous or when credentials are wrong). `connection.clientIp`
+   * (the socket's address) lets password checks take turns between clients, as on the distribution-spec routes.
+   */
+  identify(request: Request, connection?: Connection): Promise<Identity | undefined>;
   /** Whether this identity is an admin (adminPolicy), for admin-only endpoints such as key upload. */
   isAdmin(identity: Identity | undefined): boolean;
   /** Whether this caller may see the repository in a listing (the catalog's check: request conditions count as true). */
@@ -25,7 +34,7 @@ export interface AuthFeature {
   /** Whether this user may read /metrics (accessControl.metrics.users); true when access control is off. */
   canReadMetrics(identity: Identity | undefined): boolean;
   /** The full authentication result, to tell wrong credentials (401) from anonymous callers. */
-  authenticate(request: Request, tlsInfo?: { enabled: boolean }): Promise<AuthResult>;
+  authenticate(request: Request, connection?: Connection): Promise<AuthResult>;
   /** WWW-Authenticate values for a 401 from a feature's own route. */
   challenge(): string[];
   /** Whether any authentication method is configured. */
@@ -94,20 +103,20 @@ export async function composeAuth(context: FeatureContext): Promise<{ feature: F
     apikey: methods.apiKeys !== undefined,
   });
 
-  const authenticate = (request: Request, tlsInfo?: { enabled: boolean }): Promise<AuthResult> =>
+  const authenticate = (request: Request, connection?: Connection): Promise<AuthResult> =>
     authenticator.authenticate({
       method: request.method,
       path: new URL(request.url).pathname,
       headers: request.headers,
-      clientIp: '',
-      tls: tlsInfo ?? { enabled: new URL(request.url).protocol === 'https:' },
+      clientIp: connection?.clientIp ?? '',
+      tls: { enabled: connection?.enabled ?? new URL(request.url).protocol === 'https:' },
     });
 
   const auth: AuthFeature = {
     enabled: methods.enabled,
     authenticate,
-    async identify(request, tlsInfo) {
-      const result = await authenticate(request, tlsInfo);
+    async identify(request, connection) {
+      const result = await authenticate(request, connection);
       return result.kind === 'identity' ? result.identity : undefined;
     },
     isAdmin: (identity) => access.isAdmin(identity),

@@ -38,8 +38,11 @@ export function createSignatureAccess(options: SignatureAccessOptions): Signatur
 
   async function identify(c: Context<OciApiEnv>): Promise<Identity | undefined> {
     if (auth === undefined) return undefined;
-    const socket = c.env?.incoming?.socket as { encrypted?: boolean } | undefined;
-    const identity = await auth.identify(c.req.raw, { enabled: socket?.encrypted === true });
+    const socket = c.env?.incoming?.socket as { encrypted?: boolean; remoteAddress?: string } | undefined;
+    const identity = await auth.identify(c.req.raw, {
+      enabled: socket?.encrypted === true,
+      clientIp: socket?.remoteAddress ?? '',
+    });
     c.set('identity', identity);
     return identity;
   }
