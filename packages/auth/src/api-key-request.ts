@@ -19,9 +19,10 @@ const SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    label: { type: 'string', maxLength: 256 },
+    // null is accepted where Go's encoding/json (zot) takes it as "absent"
+    label: { type: ['string', 'null'], maxLength: 256 },
     scopes: {
-      type: 'array',
+      type: ['array', 'null'],
       maxItems: 64,
       items: {
         anyOf: [
@@ -44,7 +45,7 @@ const SCHEMA = {
       },
     },
     // '' is zot's "no expiration"
-    expirationDate: { type: 'string', maxLength: 64 },
+    expirationDate: { type: ['string', 'null'], maxLength: 64 },
   },
 } as const;
 
@@ -82,10 +83,14 @@ export function parseApiKeyRequest(text: string, now: Date): ApiKeyRequestCheck 
     const first = validate.errors?.[0];
     return { ok: false, reason: `invalid request ${first?.instancePath || 'body'}: ${first?.message ?? ''}` };
   }
-  const payload = body as { label?: string; scopes?: unknown[]; expirationDate?: string };
+  const payload = body as {
+    label?: string | null;
+    scopes?: unknown[] | null;
+    expirationDate?: string | null;
+  };
   const request: ApiKeyRequest = { label: payload.label ?? '' };
-  if (payload.scopes !== undefined) request.scopes = payload.scopes;
-  if (payload.expirationDate !== undefined && payload.expirationDate !== '') {
+  if (payload.scopes !== undefined && payload.scopes !== null) request.scopes = payload.scopes;
+  if (typeof payload.expirationDate === 'string' && payload.expirationDate !== '') {
     // zot: time.Parse(time.RFC3339, ...) and the date must be in the future
     const expirationDate = parseRfc3339Strict(payload.expirationDate);
     if (expirationDate === undefined) return { ok: false, reason: 'expirationDate is not an RFC 3339 time' };
