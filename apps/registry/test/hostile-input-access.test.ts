@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, get, pushImage } from './auth-fixtures.js';
 import { sha256, startTestRegistry, type TestRegistry } from './helpers.js';
-import { htpasswdDirectory } from './hostile-input-fixtures.js';
+import { htpasswdDirectory, rawRequest } from './hostile-input-fixtures.js';
 
 const files = htpasswdDirectory({ alice: 'alice-pw', bob: 'bob-pw', admin: 'admin-pw' });
 const alice = { Authorization: basic('alice', 'alice-pw') };
@@ -72,18 +72,21 @@ describe('the signatures endpoint (21.7) decides as the manifest GET does', () =
 });
 
 describe('refusals that always held', () => {
-  it('refuses repository names with path tricks', async () => {
+  it('refuses repository names with path tricks (sent raw, not resolved by the client)', async () => {
     for (const path of [
-      '/v2/alice/../bob/tags/list',
-      '/v2/alice/%2e%2e/bob/tags/list',
-      '/v2/alice%2f..%2fbob/tags/list',
-      '/v2/./alice/secret/tags/list',
-      '/v2/alice//secret/tags/list',
+      '/v2/bob/../alice/secret/manifests/v1',
+      '/v2/bob/%2e%2e/alice/secret/manifests/v1',
+      '/v2/bob%2f..%2falice/secret/manifests/v1',
+      '/v2/bob/./../alice/secret/tags/list',
+      '/v2/bob//../alice/secret/tags/list',
+      '/v2/bob/app/../../alice/secret/blobs/uploads/',
     ]) {
-      const answer = await get(registry.url, path, bob);
-      expect([400, 403, 404], path).toContain(answer.status);
-      expect(answer.status, path).not.toBe(200);
+      const method = path.endsWith('/uploads/') ? 'POST' : 'GET';
+      const status = await rawRequest(registry.url, method, path, bob);
+      expect([400, 403, 404], path).toContain(status);
     }
+    // alice's image is there, and readable by her: the refusals above were about bob
+    expect(await rawRequest(registry.url, 'GET', '/v2/alice/secret/manifests/v1', alice)).toBe(200);
   });
 
   it("refuses to write into another repository's upload session", async () => {

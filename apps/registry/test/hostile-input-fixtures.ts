@@ -123,37 +123,6 @@ export async function createApiKey(
   return { status: 201, apiKey: (JSON.parse(text) as { apiKey: string }).apiKey };
 }
 
-/**
- * GET `path` from a chosen loopback source address (all of 127.0.0.0/8 reaches the server on 127.0.0.1), so that
- * the server sees distinct clients, as it would see an attacker's machine and a user's; resolves to the status.
- */
-export function getFrom(
-  url: string,
-  localAddress: string,
-  path: string,
-  headers: Headers = {},
-): Promise<number> {
-  const target = new URL(path, url);
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        headers,
-        localAddress,
-        agent: false,
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-      },
-    );
-    request.on('error', reject);
-    request.end();
-  });
-}
-
 // The attacker's side of a login flood, in a process of its own so that its work does not slow the server's
 // event loop in the test process (on a real attack it runs on another machine).
 const FLOOD_SCRIPT = `
@@ -186,5 +155,26 @@ export function floodFrom(
       { maxBuffer: 1024 * 1024 },
       (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout) as number[])),
     );
+  });
+}
+
+/** A request with `path` sent exactly as written (fetch and URL would resolve `..` before sending it). */
+export function rawRequest(
+  url: string,
+  method: string,
+  path: string,
+  headers: Headers = {},
+): Promise<number> {
+  const base = new URL(url);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      { host: base.hostname, port: base.port, path, method, headers },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
+    request.on('error', reject);
+    request.end();
   });
 }
