@@ -31,6 +31,7 @@ function fakeAuth(allowed: string[], options: { failIdentify?: boolean } = {}): 
     },
     isAdmin: () => false,
     canRead: () => false,
+    authorize: () => ({ allowed: false }),
     canReadMetrics: (who) => who !== undefined && allowed.includes(who.username),
     challenge: () => ['Basic realm="unit"'],
   };

@@ -103,10 +103,10 @@ describe('OIDC login through the registry', () => {
     expect((await get(url, '/v2/team-a/app/manifests/v1', bob)).status).toBe(403);
   });
 
-  it('stores the user with the provider groups merged with static groups', async () => {
+  it("stores the user with the provider's groups only (static groups come from the live config)", async () => {
     await logIn(new Browser(), url, 'alice');
     const user = await setup.registry.registry.metaStore.users.get('alice@example.com');
-    expect(user?.groups).toEqual(['releasers', 'team-a']);
+    expect(user?.groups).toEqual(['team-a']);
   });
 
   it('lists the provider in /v2/_zot/ext/mgmt', async () => {

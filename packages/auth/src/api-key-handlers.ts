@@ -1,6 +1,7 @@
 // Framework-free handlers for zot's `/zot/auth/apikey` routes, with zot's JSON shapes
 // (mTypes.APIKeyDetails: createdAt, expirationDate, isExpired, creatorUa, generatedBy, lastUsed,
 // label, scopes, uuid; `apiKey` added once on creation; `{"apiKeys":[...]}` for the list).
+import { parseApiKeyRequest } from './api-key-request.js';
 import type { ApiKeyInfo, ApiKeyService } from './api-keys.js';
 import { ScopeSyntaxError } from './scopes.js';
 import type { Identity } from './types.js';
@@ -59,25 +60,13 @@ export function createApiKeyHandlers(
     if (refused || !identity) return refused ?? empty(401);
     const text = await readLimited(request, MAX_BODY_BYTES);
     if (text === undefined) return empty(413);
-    let payload: { label?: unknown; scopes?: unknown; expirationDate?: unknown };
-    try {
-      payload = JSON.parse(text);
-    } catch {
-      return empty(400);
-    }
-    if (!payload || typeof payload !== 'object') return empty(400);
-    const label = typeof payload.label === 'string' ? payload.label : '';
-    let expirationDate: Date | undefined;
-    if (payload.expirationDate !== undefined && payload.expirationDate !== '') {
-      // zot: time.Parse(time.RFC3339, ...) and the date must be in the future.
-      if (typeof payload.expirationDate !== 'string') return empty(400);
-      expirationDate = parseRfc3339(payload.expirationDate);
-      if (!expirationDate || expirationDate <= now()) return empty(400);
-    }
+    const parsed = parseApiKeyRequest(text, now());
+    if (!parsed.ok) return json(400, { error: parsed.reason });
+    const { label, scopes, expirationDate } = parsed.request;
     try {
       const created = await service.create(identity.username, {
         label,
-        scopes: payload.scopes,
+        ...(scopes === undefined ? {} : { scopes }),
         ...(expirationDate ? { expirationDate } : {}),
         userAgent: request.headers.get('user-agent') ?? '',
       });
@@ -116,14 +105,6 @@ export function createApiKeyHandlers(
   };
 
   return { handle, create, list, revoke };
-}
-
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
-
-function parseRfc3339(value: string): Date | undefined {
-  if (!RFC3339.test(value)) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 async function readLimited(request: Request, limit: number): Promise<string | undefined> {

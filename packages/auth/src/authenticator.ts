@@ -6,12 +6,16 @@
 //  4. otherwise anonymous: whether that is enough is the authorization layer's decision.
 // Wrong, expired or revoked credentials are `rejected`, after `failDelaySeconds` of an async sleep
 // that holds only that request.
+//
+// Groups: an identity carries only the groups its identity provider gave it (OIDC claims); the static
+// `accessControl.groups` are merged by the authorizer from the live config on every decision, so removing a
+// user from a group takes effect with the reload that swaps the policies. A user deleted from htpasswd loses
+// her API keys (revoked) and her UI session (ended) at her next request; OpenID users are not checked there.
 import type { UserStore } from '@zot-ts/metastore';
 import type { ApiKeyService } from './api-keys.js';
 import { looksLikeApiKey } from './api-keys.js';
 import { parseAuthorization } from './authorization-header.js';
 import type { BearerVerifier } from './bearer.js';
-import { groupsOf, type StaticGroups } from './groups.js';
 import type { Htpasswd } from './htpasswd.js';
 import type { MtlsIdentityResolver } from './mtls.js';
 import type { SessionService } from './sessions.js';
@@ -30,9 +34,12 @@ export interface AuthenticatorOptions {
    */
   tokenVerifiers?: TokenVerifier[];
   mtls?: MtlsIdentityResolver;
-  /** `http.accessControl.groups`. */
-  groups?: StaticGroups;
-  /** When given, logins record the user and its groups (zot's SetUserGroups), at most once a minute. */
+  /**
+   * OpenID logins are configured: a user that htpasswd does not know may be an OpenID user, so her API keys are
+   * not revoked for that (her sessions say how she logged in and are checked either way).
+   */
+  openidUsers?: boolean;
+  /** When given, logins record the user (zot's SetUserGroups), at most once a minute. */
   users?: UserStore;
   /** `http.auth.failDelay`, seconds. */
   failDelaySeconds?: number;
@@ -59,6 +66,7 @@ export interface Authenticator {
 }
 
 const RECORD_LOGIN_INTERVAL_MS = 60_000;
+const INVALID_CREDENTIALS = 'wrong username or password';
 const defaultSleep = (milliseconds: number) =>
   new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
 
@@ -73,40 +81,64 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return { kind: 'rejected', reason };
   };
 
+  /**
+   * Whether `username` is gone from the local user source: htpasswd is configured and no longer lists her.
+   * `loginMethod` is how she logged in when known ('oidc' sessions are never gone here); unknown, an OpenID
+   * configuration gives her the benefit of the doubt.
+   */
+  const userGone = async (username: string, loginMethod: string | undefined): Promise<boolean> => {
+    if (options.htpasswd === undefined || loginMethod === 'oidc') return false;
+    if (loginMethod === undefined && options.openidUsers === true) return false;
+    return !(await options.htpasswd.has(username));
+  };
+
+  const revokeKeysOf = async (username: string): Promise<void> => {
+    const apiKeys = options.apiKeys;
+    if (apiKeys === undefined) return;
+    for (const key of await apiKeys.list(username)) await apiKeys.revoke(username, key.id);
+  };
+
   const accept = async (username: string, method: Identity['method'], extra: Partial<Identity> = {}) => {
-    const stored =
-      method === 'apikey' && options.users ? ((await options.users.get(username))?.groups ?? []) : [];
-    const identity: Identity = {
-      username,
-      groups: groupsOf(username, options.groups, stored),
-      method,
-      ...extra,
-    };
+    // Stored groups are an OpenID user's provider groups (written at her OIDC login); an htpasswd user has none
+    // of her own, and records made before static groups were kept out of them must not count.
+    const external =
+      method === 'apikey' &&
+      options.users &&
+      options.openidUsers === true &&
+      !(await options.htpasswd?.has(username))
+        ? ((await options.users.get(username))?.groups ?? [])
+        : [];
+    const identity: Identity = { username, groups: [...external].sort(), method, ...extra };
     if (options.users && method === 'basic') {
       const last = lastRecorded.get(username) ?? 0;
       if (Date.now() - last >= RECORD_LOGIN_INTERVAL_MS) {
         lastRecorded.set(username, Date.now());
-        await options.users.upsert(username, { groups: identity.groups });
+        await options.users.upsert(username, { groups: [] });
         await options.users.recordLogin(username, new Date());
       }
     }
     return { kind: 'identity', identity } as const;
   };
 
-  const basic = async (username: string, password: string): Promise<AuthResult> => {
-    let reason = 'wrong username or password';
+  const basic = async (username: string, password: string, source: string): Promise<AuthResult> => {
+    let reason = INVALID_CREDENTIALS;
     if (options.apiKeys && looksLikeApiKey(password)) {
       const check = await options.apiKeys.check(username, password);
       if (check.ok) {
+        if (await userGone(username, undefined)) {
+          await revokeKeysOf(username);
+          return reject(INVALID_CREDENTIALS);
+        }
         const scopes = check.key.credentialScopes;
         return accept(username, 'apikey', scopes ? { credentialScopes: scopes } : {});
       }
-      reason = check.reason;
+      // one reason for every failure (`reason` stays generic): telling "expired" from "another user's" from
+      // "unknown" would be an oracle on the key's state
     }
     if (options.htpasswd) {
-      const result = await options.htpasswd.verify(username, password);
+      const result = await options.htpasswd.verify(username, password, source);
       if (result === 'match') return accept(username, 'basic');
-      if (result === 'busy') reason = 'too many pending attempts for this user';
+      if (result === 'busy') reason = 'too many pending attempts from this client';
     }
     return reject(reason);
   };
@@ -124,7 +156,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 
       if (authorization.kind === 'basic') {
         if (!options.htpasswd && !options.apiKeys) return reject('basic authentication is not enabled');
-        return basic(authorization.username, authorization.password);
+        return basic(authorization.username, authorization.password, request.clientIp);
       }
       if (authorization.kind === 'bearer') {
         const extra = options.tokenVerifiers ?? [];
@@ -145,7 +177,13 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 
       if (options.sessions) {
         const session = await options.sessions.lookup(request);
-        if (session.kind === 'valid') return { kind: 'identity', identity: session.identity };
+        if (session.kind === 'valid') {
+          if (!(await userGone(session.identity.username, session.loginMethod)))
+            return { kind: 'identity', identity: session.identity };
+          // her user was deleted: the session ends now, and so do her keys
+          await options.sessions.revoke(session.sessionId);
+          await revokeKeysOf(session.identity.username);
+        }
         // A dead session cookie is not an attack: the request goes on as anonymous (zot does the same).
       }
       if (options.mtls && certificate && !certificate.authorized)
@@ -173,6 +211,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         result.identity.method === 'basic' &&
         sessions.wantsSession(request)
       ) {
+        // a live session of the same user is reused: one per login, not one per request
+        const current = await sessions.current(request);
+        if (current?.username === result.identity.username) return [];
         return sessions.issue(result.identity, request);
       }
       if (result.kind !== 'identity' && /(?:^|;\s*)session=/.test(request.headers.get('cookie') ?? '')) {
@@ -182,6 +223,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     },
 
     async close() {
+      options.sessions?.close();
       await options.htpasswd?.close();
     },
   };

@@ -2,8 +2,9 @@
 // https://distribution.github.io/distribution/spec/auth/token/ : the registry answers 401 with
 //   Bearer realm="<realm>",service="<service>",scope="repository:<name>:<pull|push|delete>"
 // the client fetches a JWT from the realm and retries with it. The token's `access` claim lists
-// what it grants; it becomes Identity.credentialScopes (pull -> read, push -> create + update,
-// delete -> delete, * -> everything), and the authorization layer enforces it.
+// what it grants; it becomes Identity.credentialScopes (pull -> read, push -> create + update + delete as in
+// zot, delete -> delete, * -> everything), and the authorization layer enforces it. An `access[].name` is one
+// repository name, matched literally (distribution, zot): `**`, `prod/*` or `{a,b}` name nothing but themselves.
 import { createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { JwtError, verifyJwt } from './jwt.js';
@@ -45,7 +46,8 @@ export function publicKeyFromPem(pem: string): KeyObject {
 
 const ACTIONS_OF_CLAIM: Record<string, readonly Action[]> = {
   pull: ['read'],
-  push: ['create', 'update'],
+  // zot's token check maps DELETE to the `push` action too, so a token server set up for zot grants push only
+  push: ['create', 'update', 'delete'],
   delete: ['delete'],
   '*': ALL_ACTIONS,
 };
@@ -60,14 +62,20 @@ export function accessToScopes(access: unknown): CredentialScope[] {
     for (const claimed of entry.actions)
       for (const action of ACTIONS_OF_CLAIM[String(claimed)] ?? []) actions.add(action);
     if (actions.size > 0)
-      scopes.push({ repositories: [entry.name], actions: ALL_ACTIONS.filter((a) => actions.has(a)) });
+      scopes.push({
+        repositories: [entry.name],
+        actions: ALL_ACTIONS.filter((a) => actions.has(a)),
+        exact: true,
+      });
   }
   return scopes;
 }
 
 const quote = (value: string): string => `"${value.replace(/["\\]/g, '\\$&')}"`;
+// A DELETE asks for `push,delete`: a token server set up for zot grants push (which covers delete here, as in
+// zot), one set up for distribution grants delete; either answer works.
 const claimOf = (action: Action): string =>
-  action === 'read' ? 'pull' : action === 'delete' ? 'delete' : 'push';
+  action === 'read' ? 'pull' : action === 'delete' ? 'push,delete' : 'push';
 
 export function createBearerVerifier(options: BearerOptions): BearerVerifier {
   const key = typeof options.publicKey === 'string' ? publicKeyFromPem(options.publicKey) : options.publicKey;

@@ -26,7 +26,8 @@ export interface HtpasswdOptions {
 }
 
 export interface Htpasswd {
-  verify(username: string, password: string): Promise<PasswordCheck>;
+  /** `source`: the client address, for the verifier's fairness between clients. */
+  verify(username: string, password: string, source?: string): Promise<PasswordCheck>;
   has(username: string): Promise<boolean>;
   /** Re-reads the file now when it changed; resolves to whether it did. */
   refresh(): Promise<boolean>;
@@ -53,7 +54,6 @@ export async function loadHtpasswd(options: HtpasswdOptions): Promise<Htpasswd> 
   const verifier = options.verifier ?? createPasswordVerifier();
   let users = new Map<string, string>();
   let fingerprint = '';
-  let dummyHash = '';
   let lastCheck = 0;
   let stale = false;
   let refreshing: Promise<boolean> | undefined;
@@ -65,9 +65,12 @@ export async function loadHtpasswd(options: HtpasswdOptions): Promise<Htpasswd> 
     const content = await readFile(options.path, 'utf8');
     users = parseHtpasswd(content);
     fingerprint = next;
-    // Unknown users are checked against a hash of the same cost, so timing does not tell who exists.
+    // Unknown users cost no bcrypt, but their answer waits about as long as a real comparison: one hash at the
+    // file's cost, timed now, tells the verifier how long that is before real comparisons have been timed.
     const cost = [...users.values()][0]?.match(BCRYPT_HASH)?.[1] ?? '05';
-    dummyHash = bcrypt.hashSync(randomBytes(16).toString('hex'), Number(cost));
+    const started = performance.now();
+    bcrypt.hashSync(randomBytes(16).toString('hex'), Number(cost));
+    verifier.calibrate(performance.now() - started);
     return true;
   };
 
@@ -111,11 +114,11 @@ export async function loadHtpasswd(options: HtpasswdOptions): Promise<Htpasswd> 
   }
 
   return {
-    async verify(username, password) {
+    async verify(username, password, source) {
       await maybeRefresh();
       const hash = users.get(username);
-      const result = await verifier.verify(username, password, hash ?? dummyHash);
-      return hash === undefined && result === 'match' ? 'mismatch' : result;
+      if (hash === undefined) return verifier.unknownUser();
+      return verifier.verify(username, password, hash, source);
     },
     async has(username) {
       await maybeRefresh();

@@ -2,7 +2,9 @@
 // The algorithm must fit the configured key (RSA: RS*/PS*, EC: ES* on the matching curve,
 // Ed25519/Ed448: EdDSA): `none` and HMAC algorithms are never accepted, which closes the classic
 // algorithm-confusion attacks.
+
 import { constants, type KeyObject, verify } from 'node:crypto';
+import { parseJsonWithinDepth } from '@zot-ts/oci-store';
 
 export type JwtFailure =
   | 'malformed'
@@ -36,7 +38,8 @@ const HASH_OF: Record<string, string> = { '256': 'sha256', '384': 'sha384', '512
 const CURVE_OF_ES: Record<string, string> = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' };
 
 function decodeJson(part: string): Record<string, unknown> {
-  const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+  // the depth guard first: this runs on attacker-chosen bytes, before the signature is checked
+  const value: unknown = parseJsonWithinDepth(Buffer.from(part, 'base64url').toString('utf8'));
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
   return value as Record<string, unknown>;
 }

@@ -90,6 +90,9 @@ export function scopesAllow(
   if (scopes === undefined) return true;
   return scopes.some(
     (scope) =>
-      scope.actions.includes(action) && scope.repositories.some((g) => matchRepositoryGlob(g, repository)),
+      scope.actions.includes(action) &&
+      scope.repositories.some((g) =>
+        scope.exact === true ? g === repository : matchRepositoryGlob(g, repository),
+      ),
   );
 }

@@ -5,6 +5,11 @@
 // As in zot's authn.go, a session is only looked at when the request carries the UI's header
 // `X-ZOT-API-CLIENT: zot-ui` (a custom header that a cross-site form cannot send), unless
 // `requireClientHeader` is false; and basic logins only open a session when that header is present.
+//
+// Bounds (issue 21.8): a basic-authenticated UI request that already carries a live session of the same user
+// reuses it instead of opening another; one user keeps at most `maxSessionsPerUser` sessions opened by this
+// process (the oldest is ended when a new one would pass the cap); expired records are purged every
+// `purgeIntervalMs` (and once at start), so the store does not grow with time.
 import { randomBytes } from 'node:crypto';
 import type { MetaStore, SessionRecord } from '@zot-ts/metastore';
 import {
@@ -20,6 +25,8 @@ export const USER_COOKIE = 'user';
 export const CLIENT_HEADER = 'x-zot-api-client';
 export const CLIENT_HEADER_VALUE = 'zot-ui';
 const DEFAULT_TTL_SECONDS = 2 * 60 * 60;
+const DEFAULT_MAX_SESSIONS_PER_USER = 16;
+const DEFAULT_PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
 export interface SessionServiceOptions {
   metaStore: Pick<MetaStore, 'sessions'>;
@@ -29,10 +36,18 @@ export interface SessionServiceOptions {
   secureSession?: boolean;
   ttlSeconds?: number;
   requireClientHeader?: boolean;
+  /** Live sessions one user may have (opened by this process); default 16. */
+  maxSessionsPerUser?: number;
+  /** How often expired sessions are purged from the store; default 10 minutes, 0 never. */
+  purgeIntervalMs?: number;
   now?: () => Date;
 }
 
-export type SessionLookup = { kind: 'none' } | { kind: 'valid'; identity: Identity } | { kind: 'invalid' };
+export type SessionLookup =
+  | { kind: 'none' }
+  /** `loginMethod`: how the user logged in ('basic', 'oidc', ...). */
+  | { kind: 'valid'; identity: Identity; sessionId: string; loginMethod: string }
+  | { kind: 'invalid' };
 
 /** What an OpenID Connect login keeps with its session: the ID token for logout's `id_token_hint`. */
 export interface SessionLogin {
@@ -64,6 +79,8 @@ export interface SessionService {
   clearingCookies(request: { tls: { enabled: boolean } }): string[];
   /** `POST /zot/auth/logout`: revokes the session named by the cookie and clears the cookies. */
   logout(request: Request): Promise<Response>;
+  /** Stops the purge timer. */
+  close(): void;
 }
 
 export function parseCookies(header: string | null): Map<string, string> {
@@ -82,6 +99,30 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
   const ttlSeconds = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
   const now = options.now ?? (() => new Date());
   const store = options.metaStore.sessions;
+  const maxSessionsPerUser = Math.max(1, options.maxSessionsPerUser ?? DEFAULT_MAX_SESSIONS_PER_USER);
+  /** Sessions this process opened, per user, oldest first: the cap ends the oldest. */
+  const opened = new Map<string, string[]>();
+
+  const purge = (): void => {
+    store.purgeExpired(now()).catch(() => undefined); // a failed purge is retried at the next tick
+  };
+  const purgeIntervalMs = options.purgeIntervalMs ?? DEFAULT_PURGE_INTERVAL_MS;
+  let purgeTimer: NodeJS.Timeout | undefined;
+  if (purgeIntervalMs > 0) {
+    purge();
+    purgeTimer = setInterval(purge, purgeIntervalMs);
+    purgeTimer.unref();
+  }
+
+  const remember = async (username: string, sessionId: string): Promise<void> => {
+    const ids = opened.get(username) ?? [];
+    ids.push(sessionId);
+    opened.set(username, ids);
+    while (ids.length > maxSessionsPerUser) {
+      const oldest = ids.shift() as string;
+      await store.revoke(oldest);
+    }
+  };
 
   const attributes = (secure: boolean, maxAge: number, httpOnly: boolean): string =>
     `Path=/; Max-Age=${maxAge}; SameSite=Lax${httpOnly ? '; HttpOnly' : ''}${secure ? '; Secure' : ''}`;
@@ -116,9 +157,12 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
       if (sessionId === null) return { kind: 'invalid' };
       const record = await store.get(sessionId, now());
       if (!record) return { kind: 'invalid' };
-      const identity: Identity = { username: record.username, groups: record.groups, method: 'session' };
+      // Only an OpenID login's provider groups are the session's own; static groups come from the live config
+      // at each decision (a basic session made before that rule may still hold them: they are ignored).
+      const groups = record.method === 'oidc' ? record.groups : [];
+      const identity: Identity = { username: record.username, groups, method: 'session' };
       if (record.claims) identity.claims = record.claims;
-      return { kind: 'valid', identity };
+      return { kind: 'valid', identity, sessionId, loginMethod: record.method };
     },
 
     async issue(identity, request, login) {
@@ -137,6 +181,7 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
         expiresAt,
       };
       await store.create(record);
+      await remember(identity.username, sessionId);
       const sealed = sealer.seal({ sid: sessionId, exp: Math.floor(expiresAt.getTime() / 1000) });
       const secure = isSecure(request.tls.enabled);
       return [
@@ -163,6 +208,10 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
 
     async revoke(sessionId) {
       await store.revoke(sessionId);
+    },
+
+    close() {
+      if (purgeTimer !== undefined) clearInterval(purgeTimer);
     },
 
     async logout(request) {

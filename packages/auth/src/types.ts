@@ -8,6 +8,8 @@ export interface CredentialScope {
   /** Repository globs (`*` within a path segment, `**` across segments). */
   repositories: string[];
   actions: Action[];
+  /** Repositories are names, compared literally (bearer `access` claims), not globs (API key scopes). */
+  exact?: boolean;
 }
 
 /** Who is calling, once authenticated. */

@@ -32,21 +32,19 @@ afterAll(async () => {
 });
 
 describe('createAuthenticator', () => {
-  it('gives an htpasswd user the groups of accessControl.groups and records the login', async () => {
+  it('gives an htpasswd user no groups of her own (the authorizer adds the live static ones) and records the login', async () => {
     const metaStore = createMemoryMetaStore();
-    const authenticator = createAuthenticator({
-      htpasswd,
-      users: metaStore.users,
-      groups: { admins: { users: ['alice'] }, devs: { users: ['alice', 'bob'] }, ops: { users: ['carol'] } },
-    });
+    await metaStore.users.upsert('alice', { groups: ['admins'] }); // a record from before: must not count
+    const authenticator = createAuthenticator({ htpasswd, users: metaStore.users });
     const result = await authenticator.authenticate(
       requestInfo({ authorization: basicHeader('alice', 'alice-pw') }),
     );
     expect(result).toEqual({
       kind: 'identity',
-      identity: { username: 'alice', groups: ['admins', 'devs'], method: 'basic' },
+      identity: { username: 'alice', groups: [], method: 'basic' },
     });
-    expect((await metaStore.users.get('alice'))?.groups).toEqual(['admins', 'devs']);
+    expect((await metaStore.users.get('alice'))?.groups).toEqual([]);
+    expect((await metaStore.users.get('alice'))?.lastLoginAt).toBeInstanceOf(Date);
   });
 
   it('is anonymous without credentials, and rejects wrong passwords and unknown users', async () => {

@@ -39,7 +39,9 @@ describe('bearer tokens', () => {
       identity: {
         username: 'alice',
         method: 'bearer',
-        credentialScopes: [{ repositories: ['team/app'], actions: ['read', 'create', 'update'] }],
+        credentialScopes: [
+          { repositories: ['team/app'], actions: ['read', 'create', 'update', 'delete'], exact: true },
+        ],
       },
     });
   });
@@ -58,8 +60,8 @@ describe('bearer tokens', () => {
     );
     const result = verifier.verify(token);
     expect(result.ok && result.identity.credentialScopes).toEqual([
-      { repositories: ['a'], actions: ['delete'] },
-      { repositories: ['b'], actions: ['read', 'create', 'update', 'delete'] },
+      { repositories: ['a'], actions: ['delete'], exact: true },
+      { repositories: ['b'], actions: ['read', 'create', 'update', 'delete'], exact: true },
     ]);
   });
 

@@ -24,9 +24,11 @@ describe('sessions', () => {
     expect(cookies[0]).toMatch(/^session=v1\.[^;]+; Path=\/; Max-Age=7200; SameSite=Lax; HttpOnly$/);
     expect(cookies[1]).toMatch(/^user=alice;/);
     const request = requestInfo({ ...ui, cookie: cookieHeader(cookies) });
-    expect(await sessions.lookup(request)).toEqual({
+    // a basic login's session has no groups of its own: static groups come from the live config
+    expect(await sessions.lookup(request)).toMatchObject({
       kind: 'valid',
-      identity: { username: 'alice', groups: ['dev'], method: 'session' },
+      identity: { username: 'alice', groups: [], method: 'session' },
+      loginMethod: alice.method,
     });
     advance(2 * 60 * 60 * 1000 + 1);
     expect(await sessions.lookup(request)).toEqual({ kind: 'invalid' });
@@ -124,5 +126,37 @@ describe('sessions', () => {
     expect((await after.lookup(requestInfo({ ...ui, cookie: cookieHeader(cookies) }))).kind).toBe('valid');
     await writeFile(path, JSON.stringify({ encryptKey: 'x' }));
     await expect(loadSessionKeysFile(path)).rejects.toMatchObject({ code: 'SESSION_KEYS_INVALID' });
+  });
+
+  it('purges expired sessions on a schedule, and ends the oldest past the per-user cap', async () => {
+    const metaStore = createMemoryMetaStore();
+    let now = new Date('2025-06-01T00:00:00Z');
+    const purged: Date[] = [];
+    const purgeExpired = metaStore.sessions.purgeExpired.bind(metaStore.sessions);
+    metaStore.sessions.purgeExpired = async (at: Date) => {
+      purged.push(at);
+      return purgeExpired(at);
+    };
+    const sessions = createSessionService({
+      metaStore,
+      now: () => now,
+      purgeIntervalMs: 20,
+      maxSessionsPerUser: 2,
+    });
+    const first = await sessions.issue(alice, { tls: { enabled: false } });
+    await sessions.issue(alice, { tls: { enabled: false } });
+    const lookup = (cookies: string[]) =>
+      sessions.lookup(requestInfo({ ...ui, cookie: cookieHeader(cookies) }));
+    expect((await lookup(first)).kind).toBe('valid');
+    const third = await sessions.issue(alice, { tls: { enabled: false } });
+    expect((await lookup(first)).kind).toBe('invalid'); // the oldest of three, past the cap of two
+    expect((await lookup(third)).kind).toBe('valid');
+
+    now = new Date(now.getTime() + 3 * 60 * 60 * 1000);
+    const before = purged.length;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(purged.length).toBeGreaterThan(before);
+    expect(await metaStore.sessions.purgeExpired(now)).toBe(0); // the scheduled purge already removed them
+    sessions.close();
   });
 });

@@ -57,6 +57,8 @@ export interface RequestIdentity {
   readonly credentialScopes?: ReadonlyArray<{
     readonly repositories: readonly string[];
     readonly actions: readonly string[];
+    /** Repositories are literal names (bearer `access`), not globs. */
+    readonly exact?: boolean;
   }>;
 }
 

@@ -1,6 +1,7 @@
 // Small digest helpers shared by classification and verification (kept local: the store's digest module
-// is another package's internal, and cosign may import only its types).
+// is another package's internal; from oci-store cosign imports its types and the JSON depth guard only).
 import { createHash } from 'node:crypto';
+import { parseJsonWithinDepth } from '@zot-ts/oci-store';
 
 const DIGEST_PATTERN = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 
@@ -25,10 +26,10 @@ export function splitDigest(digest: string): { algorithm: string; hex: string } 
   return { algorithm: digest.slice(0, colon), hex: digest.slice(colon + 1) };
 }
 
-/** JSON.parse of bytes or text that returns undefined instead of throwing. */
+/** JSON.parse of bytes or text (nesting at most oci-store's MAX_JSON_DEPTH) that returns undefined instead of throwing. */
 export function parseJson(input: Uint8Array | string): unknown {
   try {
-    return JSON.parse(typeof input === 'string' ? input : Buffer.from(input).toString('utf8'));
+    return parseJsonWithinDepth(input);
   } catch {
     return undefined;
   }

@@ -5,6 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { type TrustMaterial, toTrustMaterial } from '@sigstore/verify';
+import { parseJsonWithinDepth } from '@zot-ts/oci-store';
 
 /** INVALID_TRUSTED_ROOT: not a trusted_root.json; INVALID_KEYLESS_IDENTITY: a bad keyless identity. */
 export type TrustedRootErrorCode = 'INVALID_TRUSTED_ROOT' | 'INVALID_KEYLESS_IDENTITY';
@@ -37,7 +38,7 @@ export function keyTrustMaterial(key: KeyObject): TrustMaterial {
 export function loadTrustedRoot(input: unknown): TrustMaterial {
   let json: unknown = input;
   try {
-    if (typeof input === 'string') json = JSON.parse(input);
+    if (typeof input === 'string') json = parseJsonWithinDepth(input);
     const root = TrustedRoot.fromJSON(json);
     if (root.certificateAuthorities.length === 0) throw new Error('it lists no certificate authorities');
     return toTrustMaterial(root);

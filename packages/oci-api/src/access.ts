@@ -78,7 +78,7 @@ async function identify(
 
 function accessRequest(
   c: Context<OciApiEnv>,
-  options: OciApiOptions,
+  options: Pick<OciApiOptions, 'now'>,
   target: AccessTarget,
   identity: Identity | undefined,
 ): AccessRequest {
@@ -103,6 +103,19 @@ function accessRequest(
     tls: { enabled: tls.enabled, version: tls.version ?? '' },
     time: options.now?.() ?? new Date(),
   };
+}
+
+/**
+ * The full AccessRequest of this HTTP request (client address, TLS, user agent, time), for extension routes that
+ * decide per repository as the distribution-spec routes do (the signatures endpoint), not with the listing check.
+ */
+export function accessRequestOf(
+  c: Context<OciApiEnv>,
+  target: AccessTarget,
+  identity: Identity | undefined,
+  now?: () => Date,
+): AccessRequest {
+  return accessRequest(c, now === undefined ? {} : { now }, target, identity);
 }
 
 /**

@@ -1,6 +1,7 @@
 // Public API of @zot-ts/oci-api: what is not exported here is internal.
 
-export { requestInfoOf } from './access.js';
+export type { AccessTarget } from './access.js';
+export { accessRequestOf, requestInfoOf } from './access.js';
 export type {
   ExtensionDescriptor,
   NodeBindings,

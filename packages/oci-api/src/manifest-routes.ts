@@ -1,6 +1,7 @@
 // HEAD/GET/PUT/DELETE /v2/<name>/manifests/<reference> (distribution-spec "Pulling manifests", "Pushing manifests",
 // "Deleting tags", "Deleting manifests").
 
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH, parseJsonWithinDepth } from '@zot-ts/oci-store';
 import { readLimitedBody } from './http-io.js';
 import { classifyReference, isTag } from './reference.js';
 import {
@@ -69,8 +70,8 @@ function mediaTypeOf(contentType: string | undefined, content: Uint8Array): stri
   const fromHeader = (contentType ?? '').split(';')[0]?.trim() ?? '';
   if (fromHeader !== '' && fromHeader !== 'application/octet-stream') return fromHeader;
   try {
-    const parsed = JSON.parse(Buffer.from(content).toString('utf8')) as { mediaType?: unknown };
-    if (typeof parsed.mediaType === 'string') return parsed.mediaType;
+    const parsed = parseJsonWithinDepth(content) as { mediaType?: unknown } | null;
+    if (typeof parsed?.mediaType === 'string') return parsed.mediaType;
   } catch {
     // not JSON: the store answers MANIFEST_INVALID below
   }
@@ -95,11 +96,22 @@ async function putManifest(ctx: RouteContext, route: RouteOf<'manifest'>): Promi
     referenceType === 'tag'
       ? [route.reference, ...extraTags.filter((t) => t !== route.reference)]
       : extraTags;
-  // moving an existing tag is an update, not a create (zot's access model)
-  let action: 'create' | 'update' = 'create';
-  for (const tag of tags) if (await tagExists(manifests, tag)) action = 'update';
-  await ctx.access({ action, repository: route.name, reference: route.reference, referenceType });
+  // Every tag this request writes (the URL's and each ?tag=) is its own decision, with its own reference and
+  // its own create-vs-update action (moving an existing tag is an update, zot's access model): a policy on
+  // tags must not be bypassed by pushing by digest, or under another tag, with `?tag=<protected>`.
+  if (referenceType !== 'tag')
+    await ctx.access({ action: 'create', repository: route.name, reference: route.reference, referenceType });
+  for (const tag of tags) {
+    const action = (await tagExists(manifests, tag)) ? 'update' : 'create';
+    await ctx.access({ action, repository: route.name, reference: tag, referenceType: 'tag' });
+  }
   const content = await readLimitedBody(ctx.c, ctx.limits.maxManifestBytes);
+  // before anything parses it: a few MiB of `[` would cost seconds of CPU and hundreds of MB in JSON.parse
+  if (jsonNestsDeeperThan(content, MAX_JSON_DEPTH)) {
+    throw new OciError('MANIFEST_INVALID', {
+      detail: { reason: `JSON nested deeper than ${MAX_JSON_DEPTH} levels`, maxDepth: MAX_JSON_DEPTH },
+    });
+  }
   const mediaType = mediaTypeOf(ctx.c.req.header('content-type'), content);
   const result = await manifests.put(
     route.reference,

@@ -15,7 +15,7 @@ export interface Identity {
    * Extra limits that come with the credential itself (API key scopes, bearer token `access` claims):
    * when present, a request must also be allowed by one of them.
    */
-  credentialScopes?: Array<{ repositories: string[]; actions: Action[] }>;
+  credentialScopes?: Array<{ repositories: string[]; actions: Action[]; exact?: boolean }>;
 }
 
 /** What the authentication function sees of a request. */

@@ -39,6 +39,12 @@ export type {
 } from './gc/gc-types.js';
 export { judgeTags, matchesPatterns, type TagVerdict } from './gc/retention-rules.js';
 export { defaultIsSignature } from './gc/signatures.js';
+export {
+  JsonTooDeepError,
+  jsonNestsDeeperThan,
+  MAX_JSON_DEPTH,
+  parseJsonWithinDepth,
+} from './json-depth.js';
 export { layout, OCI_LAYOUT_CONTENT } from './layout.js';
 export { createLocalDriver, type LocalDriverOptions } from './local-driver.js';
 export { createInProcessLocks, type Locks } from './locks.js';

@@ -2,6 +2,7 @@
 // Pure: knows nothing of storage. The store then checks that what it references exists.
 import { descriptorProblem } from './descriptor.js';
 import { OciError } from './errors.js';
+import { JsonTooDeepError, parseJsonWithinDepth } from './json-depth.js';
 import {
   imageManifestMediaTypes,
   indexMediaTypes,
@@ -72,8 +73,9 @@ function resolveMediaType(contentType: string, bodyMediaType: unknown): string {
 export function parseManifest(contentType: string, content: Uint8Array): ManifestSummary {
   let body: unknown;
   try {
-    body = JSON.parse(Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8'));
-  } catch {
+    body = parseJsonWithinDepth(content);
+  } catch (error) {
+    if (error instanceof JsonTooDeepError) throw invalid(error.message, { maxDepth: error.maxDepth });
     throw invalid('not valid JSON');
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('not a JSON object');

@@ -1,5 +1,6 @@
 // Reading and writing a repository's index.json (image-spec image-index.md, as zot writes it:
 // compact JSON, schemaVersion 2, mediaType set). Unknown fields are kept as they were.
+
 import { ANNOTATION_REF_NAME, isDescriptor, tagOfDescriptor } from './descriptor.js';
 import { OciError } from './errors.js';
 import {
@@ -10,6 +11,7 @@ import {
   mutableCopyOf,
   rememberIndexView,
 } from './index-cache.js';
+import { parseJsonWithinDepth } from './json-depth.js';
 import { layout } from './layout.js';
 import { MEDIA_TYPE_OCI_INDEX } from './media-types.js';
 import type { StorageDriver } from './storage-driver.js';
@@ -30,7 +32,7 @@ export function emptyIndex(): OciIndex {
 function parseIndex(content: Uint8Array, repository: string): OciIndex {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8'));
+    parsed = parseJsonWithinDepth(content);
   } catch {
     // not reachable through our atomic writes; a hand-edited or foreign file
     throw new OciError('MANIFEST_UNKNOWN', {

@@ -5,7 +5,7 @@
 // A broken policy expression throws PolicyCompileError here, so composeRegistry (and `zot serve`) fails with its path.
 import { type AuthResult, createApiKeyHandlers, createAuthenticator } from '@zot-ts/auth';
 import type { AccessControlConfig } from '@zot-ts/config';
-import type { Identity } from '@zot-ts/oci-api';
+import type { AccessRequest, Decision, Identity } from '@zot-ts/oci-api';
 import { distSpecVersion, registryVersion } from '../version.js';
 import { authEnabledIn, loadAuthMethods } from './auth-methods.js';
 import { composeOidc } from './auth-oidc.js';
@@ -13,17 +13,28 @@ import { createAccessPolicy } from './auth-policy.js';
 import { mgmtInfoOf, mountAuthRoutes } from './auth-routes.js';
 import type { Feature, FeatureContext } from './feature.js';
 
+/** What a feature route knows of the connection a request came on. */
+export interface Connection {
+  enabled: boolean;
+  clientIp?: string;
+}
+
 export interface AuthFeature {
-  /** The identity of a request (undefined when anonymous or when credentials are wrong). */
-  identify(request: Request, tlsInfo?: { enabled: boolean }): Promise<Identity | undefined>;
+  /**
+   * The identity of a request (undefined when anonymous or when credentials are wrong). `connection.clientIp`
+   * (the socket's address) lets password checks take turns between clients, as on the distribution-spec routes.
+   */
+  identify(request: Request, connection?: Connection): Promise<Identity | undefined>;
   /** Whether this identity is an admin (adminPolicy), for admin-only endpoints such as key upload. */
   isAdmin(identity: Identity | undefined): boolean;
-  /** Whether this caller may read the repository (policies, as the catalog filters it), for extension routes. */
+  /** Whether this caller may see the repository in a listing (the catalog's check: request conditions count as true). */
   canRead(identity: Identity | undefined, repository: string): boolean;
+  /** The full decision on one request, as the distribution-spec routes make it: for per-repository extension routes. */
+  authorize(request: AccessRequest): Decision;
   /** Whether this user may read /metrics (accessControl.metrics.users); true when access control is off. */
   canReadMetrics(identity: Identity | undefined): boolean;
   /** The full authentication result, to tell wrong credentials (401) from anonymous callers. */
-  authenticate(request: Request, tlsInfo?: { enabled: boolean }): Promise<AuthResult>;
+  authenticate(request: Request, connection?: Connection): Promise<AuthResult>;
   /** WWW-Authenticate values for a 401 from a feature's own route. */
   challenge(): string[];
   /** Whether any authentication method is configured. */
@@ -47,18 +58,19 @@ export async function composeAuth(context: FeatureContext): Promise<{ feature: F
   });
   const methods = await loadAuthMethods({ config, metaStore, logger, now });
 
-  const staticGroups = accessControl?.groups ?? {};
   const oidc = await composeOidc(context, {
     sessions: methods.sessions,
     apiKeys: methods.apiKeys,
     metaStore,
     logger,
     now,
-    staticGroups,
+    // Identities carry only their provider's groups: the authorizer adds accessControl.groups from the live
+    // config at every decision, so a reload that removes a user from a group revokes at once (issue 21.2).
+    staticGroups: {},
   });
   const authenticator = createAuthenticator({
     realm: config.http.realm,
-    groups: staticGroups,
+    openidUsers: config.http.auth?.openid !== undefined,
     users: metaStore.users,
     failDelaySeconds: config.http.auth?.failDelay ?? 0,
     ...(methods.htpasswd === undefined ? {} : { htpasswd: methods.htpasswd }),
@@ -91,24 +103,25 @@ export async function composeAuth(context: FeatureContext): Promise<{ feature: F
     apikey: methods.apiKeys !== undefined,
   });
 
-  const authenticate = (request: Request, tlsInfo?: { enabled: boolean }): Promise<AuthResult> =>
+  const authenticate = (request: Request, connection?: Connection): Promise<AuthResult> =>
     authenticator.authenticate({
       method: request.method,
       path: new URL(request.url).pathname,
       headers: request.headers,
-      clientIp: '',
-      tls: tlsInfo ?? { enabled: new URL(request.url).protocol === 'https:' },
+      clientIp: connection?.clientIp ?? '',
+      tls: { enabled: connection?.enabled ?? new URL(request.url).protocol === 'https:' },
     });
 
   const auth: AuthFeature = {
     enabled: methods.enabled,
     authenticate,
-    async identify(request, tlsInfo) {
-      const result = await authenticate(request, tlsInfo);
+    async identify(request, connection) {
+      const result = await authenticate(request, connection);
       return result.kind === 'identity' ? result.identity : undefined;
     },
     isAdmin: (identity) => access.isAdmin(identity),
     canRead: (identity, repository) => access.filterRepositories(identity, [repository]).length === 1,
+    authorize: (request) => access.authorize(request),
     canReadMetrics: (identity) => access.canReadMetrics(identity),
     challenge: () => challenge({ repository: '', action: 'read' }),
     reloadAccessControl: (next) => access.reload(next),

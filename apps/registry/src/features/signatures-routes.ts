@@ -108,7 +108,7 @@ export function signatureRoutes(app: Hono<OciApiEnv>, options: SignatureRoutesOp
       const { name, digest } = splitNameAndDigest(c.req.path.slice(SIGNATURES_PATH.length + 1));
       // Access before existence: a caller who may not read the repository learns nothing about it.
       const repository = store.repository(name); // NAME_INVALID for a name outside the grammar
-      await access.requireRead(c, name);
+      await access.requireRead(c, name, digest);
       await repository.manifests.stat(digest); // MANIFEST_UNKNOWN / NAME_UNKNOWN
       return c.json(await verifier.status(name, digest), 200);
     } catch (error) {

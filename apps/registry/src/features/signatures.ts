@@ -60,7 +60,11 @@ export async function composeSignatures(
   });
   // A signature pushed or deleted (or GC removing one) changes the results of the manifest it signs.
   const unsubscribe = context.store.subscribe((event) => verifier.onStoreEvent(event));
-  const access = createSignatureAccess({ config: context.config, auth: context.auth });
+  const access = createSignatureAccess({
+    config: context.config,
+    auth: context.auth,
+    ...(context.now === undefined ? {} : { now: context.now }),
+  });
 
   return {
     api: { extensions: [signaturesExtension(trust.cosign)] },

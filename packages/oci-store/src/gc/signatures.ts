@@ -1,6 +1,7 @@
 // Which manifests belong to another one (signatures, attestations, SBOMs, bundles, any referrer), and
 // which manifest that is. The registry passes @zot-ts/cosign's isSignature; this default recognises the
 // two shapes that need no cosign knowledge: cosign's legacy tags and OCI 1.1 referrers.
+import { parseJsonWithinDepth } from '../json-depth.js';
 import type { ManifestSummary } from '../manifest-parse.js';
 import type { IsSignature } from './gc-types.js';
 
@@ -26,7 +27,7 @@ export function subjectOf(summary: ManifestSummary | undefined, tags: readonly s
 
 function hasSubject(manifest: Uint8Array): boolean {
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(manifest).toString('utf8'));
+    const parsed: unknown = parseJsonWithinDepth(manifest);
     if (typeof parsed !== 'object' || parsed === null) return false;
     const subject = (parsed as { subject?: { digest?: unknown } }).subject;
     return typeof subject?.digest === 'string';
