@@ -8,6 +8,7 @@ import type { ExtensionDescriptor } from '@zot-ts/oci-api';
 import type { Feature, FeatureContext } from './feature.js';
 import { createSignatureAccess } from './signatures-access.js';
 import { createVerifierWithKeylessTrust, loadKeylessTrustOptions } from './signatures-keyless.js';
+import { persistedSignatureResults } from './signatures-results.js';
 import { COSIGN_KEY_PATH, SIGNATURES_PATH, signatureRoutes } from './signatures-routes.js';
 import { createStoreSignatureSource } from './signatures-source.js';
 
@@ -51,6 +52,10 @@ export async function composeSignatures(
       source,
       trustStore: { list: () => trustStore.list() },
       ...(options.maxCachedManifests === undefined ? {} : { maxEntries: options.maxCachedManifests }),
+      // results outlive a restart in the metadata store; a stored one is used while its basis holds
+      persisted: persistedSignatureResults(context.metaStore.signatureResults),
+      onPersistError: (error) =>
+        context.logger.warn('signature results: metadata store unavailable', { error: String(error) }),
     },
     keyless,
   );
