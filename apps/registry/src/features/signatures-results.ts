@@ -42,8 +42,12 @@ function toRecord(
   };
 }
 
-export function persistedSignatureResults(store: SignatureResultStore): PersistedSignatureResults {
+export function persistedSignatureResults(
+  store: SignatureResultStore,
+): PersistedSignatureResults & { forget(repository: string, digest: string): Promise<void> } {
   return {
+    /** The image is gone: its record would never be read again. */
+    forget: (repository, digest) => store.delete(keyOf(repository, digest)),
     async get(repository, digest) {
       const record = await store.get(keyOf(repository, digest));
       if (record?.basis === undefined) return undefined;

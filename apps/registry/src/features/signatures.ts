@@ -44,6 +44,7 @@ export async function composeSignatures(
     store: context.store,
     ...(options.maxBlobBytes === undefined ? {} : { maxBlobBytes: options.maxBlobBytes }),
   });
+  const persisted = persistedSignatureResults(context.metaStore.signatureResults);
   // Keyless bundles: the trusted root file is read once, here; a bad one stops the start with its path.
   const keyless = await loadKeylessTrustOptions(trust);
   // The verifier reads keys through the trust store at computation time; a new key clears its results.
@@ -53,7 +54,7 @@ export async function composeSignatures(
       trustStore: { list: () => trustStore.list() },
       ...(options.maxCachedManifests === undefined ? {} : { maxEntries: options.maxCachedManifests }),
       // results outlive a restart in the metadata store; a stored one is used while its basis holds
-      persisted: persistedSignatureResults(context.metaStore.signatureResults),
+      persisted,
       onPersistError: (error) =>
         context.logger.warn('signature results: metadata store unavailable', { error: String(error) }),
     },
@@ -64,7 +65,15 @@ export async function composeSignatures(
     onKeyAdded: () => verifier.onKeyAdded(),
   });
   // A signature pushed or deleted (or GC removing one) changes the results of the manifest it signs.
-  const unsubscribe = context.store.subscribe((event) => verifier.onStoreEvent(event));
+  const unsubscribe = context.store.subscribe((event) => {
+    verifier.onStoreEvent(event);
+    if (event.type === 'manifestDeleted')
+      persisted
+        .forget(event.repository, event.digest)
+        .catch((error: unknown) =>
+          context.logger.warn('signature results: cannot forget a deleted image', { error: String(error) }),
+        );
+  });
   const access = createSignatureAccess({ config: context.config, auth: context.auth });
 
   return {
