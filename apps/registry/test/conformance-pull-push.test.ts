@@ -223,4 +223,18 @@ describe('pull', () => {
     expect(blob.status).toBe(404);
     expect(await errorCode(blob)).toBe('BLOB_UNKNOWN');
   });
+
+  it('answers HEAD/GET of a malformed reference with 404 MANIFEST_UNKNOWN; a PUT with a malformed tag stays 400', async () => {
+    for (const reference of ['.INVALID_MANIFEST_NAME', '-dash-first', 'sha256:totallywrong']) {
+      const get = await api.request(`/v2/pull/app/manifests/${reference}`);
+      expect(get.status, reference).toBe(404);
+      expect(await errorCode(get)).toBe('MANIFEST_UNKNOWN');
+      const head = await api.request(`/v2/pull/app/manifests/${reference}`, { method: 'HEAD' });
+      expect(head.status, reference).toBe(404);
+    }
+    const image = makeImage('malformed-tag');
+    const put = await api.pushImage('pull/app', image, '.INVALID_MANIFEST_NAME');
+    expect(put.status).toBe(400);
+    expect(await errorCode(put)).toBe('MANIFEST_INVALID');
+  });
 });

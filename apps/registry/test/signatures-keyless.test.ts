@@ -5,14 +5,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '@zot-ts/config';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createSigstoreDeployment,
   keylessDsseBundle,
   keylessMessageBundle,
   OIDC_ISSUER,
   SIGNER_EMAIL,
-} from '../../../packages/cosign/test/sigstore-deployment.js';
+} from '@zot-ts/cosign/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry } from '../src/index.js';
 import { startTestRegistry, type TestRegistry } from './helpers.js';
 import {

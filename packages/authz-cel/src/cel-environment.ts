@@ -1,4 +1,5 @@
-// The CEL environment of policy conditions: one variable, `req`, with zot's fields.
+// The CEL environment of policy conditions: `req`, with zot's fields, and `request`, the release
+// announcement's view of the same request (request-view.ts).
 //
 // `req` is declared as typed messages (zot.Request, zot.User, ...) rather than a loose map, so a
 // misspelt field (`req.usr`) or a type error (`req.user.username > 1`) is caught when the config loads,
@@ -8,6 +9,7 @@
 // cel-js reads fields of registered classes directly, so there is no per-evaluation conversion.
 
 import { Environment } from '@marcbachmann/cel-js';
+import { CelIdentity, CelRepository, CelRequestView } from './request-view.js';
 
 export class CelUser {
   constructor(
@@ -151,6 +153,12 @@ function withFastTimeZones(time: Date): Date {
   return copy;
 }
 
+/** What a condition runs against: both views of one request, built once per decision. */
+export interface CelContext {
+  readonly req: CelRequest;
+  readonly request: CelRequestView;
+}
+
 let environment: Environment | undefined;
 
 /** The shared environment; building one costs milliseconds, so it is made once per process. */
@@ -180,6 +188,21 @@ export function policyEnvironment(): Environment {
         claims: 'map<string, dyn>',
       },
     })
-    .registerVariable('req', 'zot.Request');
+    .registerVariable('req', 'zot.Request')
+    .registerType('zot.Identity', {
+      ctor: CelIdentity,
+      fields: { username: 'string', groups: 'list<string>' },
+    })
+    .registerType('zot.Repository', { ctor: CelRepository, fields: { name: 'string', prefix: 'string' } })
+    .registerType('zot.RequestView', {
+      ctor: CelRequestView,
+      fields: {
+        identity: 'zot.Identity',
+        repository: 'zot.Repository',
+        action: 'string',
+        reference: 'string',
+      },
+    })
+    .registerVariable('request', 'zot.RequestView');
   return environment;
 }

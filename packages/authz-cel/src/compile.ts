@@ -6,19 +6,26 @@ import { createRepositoryMatcher } from '@zot-ts/glob';
 import { policyEnvironment } from './cel-environment.js';
 import { type FieldDependencies, fieldsReadBy } from './condition-fields.js';
 import { PolicyCompileError, type PolicyIssue } from './errors.js';
+import { zotActionsOf } from './request-view.js';
 import type { AccessControlConfig, PolicyCondition } from './types.js';
 
 export interface CompiledCondition {
   readonly path: string;
+  /** Where the expression sits in the config: `<path>.expression`, or `<rule>.condition`. */
+  readonly expressionPath: string;
   readonly expression: string;
   readonly message: string | undefined;
-  readonly run: (context: { req: unknown }) => unknown;
+  readonly run: (context: { req: unknown; request: unknown }) => unknown;
   readonly dependencies: FieldDependencies;
 }
 
 export interface CompiledRule {
   /** Config path of the rule, for explanations. */
   readonly path: string;
+  /** The entry's `name`, shown by explain and in a 403's reason. */
+  readonly name: string | undefined;
+  /** Names no users and no groups but has a `condition`: it applies to every authenticated caller. */
+  readonly anyCaller: boolean;
   readonly users: ReadonlySet<string>;
   readonly groups: ReadonlySet<string>;
   readonly actions: ReadonlySet<string>;
@@ -67,12 +74,12 @@ function compileCondition(
   condition: PolicyCondition,
   path: string,
   issues: PolicyIssue[],
+  expressionPath = `${path}.expression`,
 ): CompiledCondition | undefined {
   if (typeof condition !== 'object' || condition === null) {
     issues.push({ path, message: 'must be an object with "expression" and "message"' });
     return undefined;
   }
-  const expressionPath = `${path}.expression`;
   if (typeof condition.expression !== 'string' || condition.expression.trim() === '') {
     issues.push({ path: expressionPath, message: 'must be a non-empty CEL expression' });
     return undefined;
@@ -99,6 +106,7 @@ function compileCondition(
   }
   return {
     path,
+    expressionPath,
     expression: condition.expression,
     message: typeof condition.message === 'string' ? condition.message : undefined,
     run: parsed,
@@ -106,9 +114,38 @@ function compileCondition(
   };
 }
 
+/** `actions` with the announcement's words expanded: pull -> read, push -> create + update. */
+function actionSet(value: unknown, path: string, issues: PolicyIssue[]): ReadonlySet<string> {
+  const words = stringSet(value, path, issues);
+  return new Set([...words].flatMap((word) => zotActionsOf(word)));
+}
+
+/** The release announcement's single `condition` (over `request`), checked before any of `conditions`. */
+function compileSingleCondition(
+  rule: Record<string, unknown>,
+  name: string | undefined,
+  path: string,
+  issues: PolicyIssue[],
+): CompiledCondition | undefined {
+  if (rule.condition === undefined || rule.condition === null) return undefined;
+  if (typeof rule.condition !== 'string' || rule.condition.trim() === '') {
+    issues.push({ path: `${path}.condition`, message: 'must be a non-empty CEL expression' });
+    return undefined;
+  }
+  const message = name === undefined ? undefined : `the condition of policy "${name}" is not met`;
+  const condition =
+    message === undefined ? { expression: rule.condition } : { expression: rule.condition, message };
+  return compileCondition(condition, `${path}.condition`, issues, `${path}.condition`);
+}
+
 function compileRule(rule: Record<string, unknown>, path: string, issues: PolicyIssue[]): CompiledRule {
+  let name: string | undefined;
+  if (typeof rule.name === 'string' && rule.name !== '') name = rule.name;
+  else if (rule.name !== undefined) issues.push({ path: `${path}.name`, message: 'must be a string' });
   const conditionsValue = rule.conditions;
   const conditions: CompiledCondition[] = [];
+  const single = compileSingleCondition(rule, name, path, issues);
+  if (single !== undefined) conditions.push(single);
   if (conditionsValue !== undefined && conditionsValue !== null) {
     if (!Array.isArray(conditionsValue)) {
       issues.push({ path: `${path}.conditions`, message: 'must be a list of {expression, message}' });
@@ -119,11 +156,15 @@ function compileRule(rule: Record<string, unknown>, path: string, issues: Policy
       });
     }
   }
+  const users = stringSet(rule.users, `${path}.users`, issues);
+  const groups = stringSet(rule.groups, `${path}.groups`, issues);
   return {
     path,
-    users: stringSet(rule.users, `${path}.users`, issues),
-    groups: stringSet(rule.groups, `${path}.groups`, issues),
-    actions: stringSet(rule.actions, `${path}.actions`, issues),
+    name,
+    anyCaller: users.size === 0 && groups.size === 0 && rule.condition !== undefined,
+    users,
+    groups,
+    actions: actionSet(rule.actions, `${path}.actions`, issues),
     conditions,
   };
 }

@@ -4,6 +4,7 @@
 // tls, ...) makes the condition "unknown" there, and the filter stays conservative.
 
 import type { ASTNode } from '@marcbachmann/cel-js';
+import { REQ_FIELD_OF_VIEW } from './request-view.js';
 
 /** The fields read, or 'any' when `req` is used whole or indexed dynamically (`req[x]`, `f(req)`). */
 export type FieldDependencies = ReadonlySet<string> | 'any';
@@ -37,8 +38,15 @@ export function fieldsReadBy(root: ASTNode): FieldDependencies {
       whole = true;
       return;
     }
+    // `request.<field>` (request-view.ts) reads the same facts as a `req` field
+    if ((op === '.' || op === '.?') && isNode(args[0]) && args[0].op === 'id' && args[0].args === 'request') {
+      const field = REQ_FIELD_OF_VIEW[args[1] as string];
+      if (field === undefined) whole = true;
+      else fields.add(field);
+      return;
+    }
     if (op === 'id') {
-      if (args === 'req') whole = true;
+      if (args === 'req' || args === 'request') whole = true;
       return;
     }
     if (op === 'value') return;

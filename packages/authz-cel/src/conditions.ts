@@ -2,7 +2,7 @@
 // returns a non-bool is fail-closed: it counts as false, the hook hears the cause, and the caller only
 // ever sees GENERIC_DENIAL. `traces` is filled only for explain().
 
-import type { CelRequest } from './cel-environment.js';
+import type { CelContext } from './cel-environment.js';
 import type { CompiledCondition } from './compile.js';
 import { dependsOnlyOn } from './condition-fields.js';
 import type { ConditionTrace, EvaluationErrorInfo } from './types.js';
@@ -26,7 +26,7 @@ export interface Failure {
 /** Evaluates a rule's conditions in order; returns undefined when all hold, else why not. */
 export function checkConditions(
   conditions: readonly CompiledCondition[],
-  celContext: () => { req: CelRequest },
+  celContext: () => CelContext,
   context: EvaluationContext,
   traces: ConditionTrace[] | undefined,
 ): Failure | undefined {
@@ -64,7 +64,7 @@ export function checkConditions(
     }
     if (error !== undefined) {
       context.onEvaluationError?.({
-        path: `${condition.path}.expression`,
+        path: condition.expressionPath,
         expression: condition.expression,
         error,
       });

@@ -4,6 +4,8 @@
 //   3. its policies naming one of the user's groups, likewise;
 //      (2 and 3 grant only when all of the entry's conditions are true, checked in order, first false stops;
 //       an entry whose conditions fail grants nothing and evaluation goes on)
+//   3b. its policies naming nobody but carrying a `condition` (the v2.1.17 release announcement's shape),
+//      for any authenticated caller whose request makes the condition true;
 //   4. defaultPolicy, for authenticated callers only;
 //   5. anonymousPolicy, for anonymous callers only (as zot: `username == ""`; an authenticated user
 //      does not inherit the anonymous actions);
@@ -13,10 +15,11 @@
 //
 // `trace` is filled only by explain(); authorize() passes undefined and builds nothing extra.
 
-import type { CelRequest } from './cel-environment.js';
+import type { CelContext } from './cel-environment.js';
 import type { CompiledAccessControl, CompiledRule } from './compile.js';
 import { checkConditions, type EvaluationContext, type Failure } from './conditions.js';
 import { scopeAllows } from './credential-scopes.js';
+import { buildRequestView } from './request-view.js';
 import { buildCelRequest, resolveSubject, type Subject } from './subject.js';
 import type { AccessRequest, ConditionTrace, Decision, RuleKind, RuleTrace } from './types.js';
 
@@ -41,9 +44,18 @@ export function evaluateAccess(
   const subject = resolveSubject(compiled, request.identity);
   const group = compiled.policyGroupFor(request.repository);
   const { action } = request;
-  let cel: { req: CelRequest } | undefined;
+  let cel: CelContext | undefined;
   const celContext = () => {
-    cel ??= { req: buildCelRequest(request, subject, context.now) };
+    cel ??= {
+      req: buildCelRequest(request, subject, context.now),
+      request: buildRequestView({
+        username: subject.username,
+        groups: subject.groups,
+        repository: request.repository,
+        action,
+        reference: request.reference ?? '',
+      }),
+    };
     return cel;
   };
   let firstFailure: Failure | undefined;
@@ -57,6 +69,7 @@ export function evaluateAccess(
         : {
             kind,
             path: rule.path,
+            ...(rule.name === undefined ? {} : { name: rule.name }),
             outcome:
               failure === undefined
                 ? 'granted'
@@ -115,6 +128,13 @@ export function evaluateAccess(
         if (policy.users.has(subject.username)) continue;
         if (policy.actions.has(action) && intersects(subject.groups, policy.groups)) {
           const granted = tryRule(policy, 'groupPolicy');
+          if (granted !== undefined) return finish(granted, group.pattern);
+        }
+      }
+      // the release announcement's entries: no users, no groups, a condition that decides for any caller
+      for (const policy of group.policies) {
+        if (policy.anyCaller && policy.actions.has(action)) {
+          const granted = tryRule(policy, 'conditionPolicy');
           if (granted !== undefined) return finish(granted, group.pattern);
         }
       }

@@ -7,6 +7,7 @@ import type { ConditionTrace, Explanation, RuleKind, RuleTrace } from './types.j
 const RULE_NAMES: Record<RuleKind, string> = {
   userPolicy: 'policy naming the user',
   groupPolicy: 'policy naming a group of the user',
+  conditionPolicy: 'policy with a condition (any authenticated caller)',
   defaultPolicy: 'defaultPolicy (any authenticated user)',
   anonymousPolicy: 'anonymousPolicy (anonymous callers)',
   adminPolicy: 'adminPolicy',
@@ -33,7 +34,8 @@ function ruleBlock(rule: RuleTrace): string {
     error: 'condition error (fail closed)',
     denied: 'DENIES',
   }[rule.outcome];
-  const lines = [`  - ${RULE_NAMES[rule.kind]}: ${outcome}`, `      at ${rule.path}`];
+  const named = rule.name === undefined ? '' : ` "${rule.name}"`;
+  const lines = [`  - ${RULE_NAMES[rule.kind]}${named}: ${outcome}`, `      at ${rule.path}`];
   if (rule.note !== undefined) lines.push(`      ${rule.note}`);
   for (const condition of rule.conditions) lines.push(conditionLine(condition));
   return lines.join('\n');
@@ -59,7 +61,8 @@ export function formatExplanation(
       : `repositories: key "${explanation.repositoryPattern}" applies (longest matching pattern)`,
   );
   if (explanation.decidedBy !== undefined) {
-    lines.push(`decided by: ${RULE_NAMES[explanation.decidedBy.kind]} at ${explanation.decidedBy.path}`);
+    const { kind, name, path } = explanation.decidedBy;
+    lines.push(`decided by: ${RULE_NAMES[kind]}${name === undefined ? '' : ` "${name}"`} at ${path}`);
   } else if (explanation.rules.length === 0) {
     lines.push(`decided by: no rule grants ${request.action} to this caller`);
   }

@@ -16,9 +16,14 @@ export interface PolicyCondition {
 }
 
 export interface RepositoryPolicy {
+  /** Shown by explain and in the reason of a 403 when its condition is false. */
+  readonly name?: string;
   readonly users?: readonly string[];
   readonly groups?: readonly string[];
+  /** zot's words, or the release announcement's: `pull` (read), `push` (create + update). */
   readonly actions?: readonly string[];
+  /** One CEL expression over `request` or `req` (the release announcement's shape). */
+  readonly condition?: string;
   readonly conditions?: readonly PolicyCondition[];
 }
 
@@ -31,6 +36,8 @@ export interface RepositoryPolicyGroup {
 }
 
 export interface AdminPolicy {
+  readonly name?: string;
+  readonly condition?: string;
   readonly users?: readonly string[];
   readonly groups?: readonly string[];
   readonly actions?: readonly string[];
@@ -87,6 +94,7 @@ export type Decision = { allowed: true } | { allowed: false; reason?: string };
 export type RuleKind =
   | 'userPolicy'
   | 'groupPolicy'
+  | 'conditionPolicy'
   | 'defaultPolicy'
   | 'anonymousPolicy'
   | 'adminPolicy'
@@ -105,6 +113,8 @@ export interface RuleTrace {
   readonly kind: RuleKind;
   /** Config path of the rule: `http.accessControl.repositories["prod/**"].policies[0]`. */
   readonly path: string;
+  /** The entry's `name`, when it has one. */
+  readonly name?: string;
   readonly outcome: 'granted' | 'conditionFailed' | 'error' | 'denied';
   readonly conditions: readonly ConditionTrace[];
   readonly note?: string;

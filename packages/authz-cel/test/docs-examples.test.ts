@@ -10,7 +10,7 @@ function expressionsIn(value: unknown, found: string[] = []): string[] {
   if (Array.isArray(value)) for (const item of value) expressionsIn(item, found);
   else if (typeof value === 'object' && value !== null) {
     for (const [key, inner] of Object.entries(value)) {
-      if (key === 'expression' && typeof inner === 'string') found.push(inner);
+      if ((key === 'expression' || key === 'condition') && typeof inner === 'string') found.push(inner);
       else expressionsIn(inner, found);
     }
   }

@@ -78,7 +78,7 @@ describe('loadConfig > realistic zot configs', () => {
 describe('loadConfig > broken configs', () => {
   it('reports every policy problem at its path', async () => {
     expect(await issuesOf('broken-policy.json')).toEqual([
-      'http.accessControl.repositories["prod/**"].policies[0].actions[2]: "wrtie" is not one of read, create, update, delete, detectManifestCollision',
+      'http.accessControl.repositories["prod/**"].policies[0].actions[2]: "wrtie" is not one of read, create, update, delete, detectManifestCollision, pull, push',
       'http.accessControl.repositories["prod/**"].policies[0].conditions[0].expression: must not be empty',
       'http.accessControl.repositories["prod/**"].defaultPolicy[0]: defaultPolicy is a plain list of actions; conditions are allowed only in policies[] entries and adminPolicy',
       'http.accessControl.adminPolicy.condition: unknown key (known keys here: users, groups, actions, conditions)',

@@ -16,6 +16,7 @@ export {
 } from './classify.js';
 export type { CertificateIdentity, KeylessIdentity } from './keyless-policy.js';
 export * from './media-types.js';
+export type { PersistedSignatureEntry, PersistedSignatureResults } from './persisted-results.js';
 export type { KeyAlgorithm } from './public-keys.js';
 export type { ManifestSignatures, SignatureReport, SignatureStatus, SignatureTool } from './results.js';
 // Verification: results per manifest, cached, fed by a small reading port.

@@ -1,10 +1,12 @@
 // Verification results per manifest, cached by manifest digest: computed on first read, recomputed only
 // after a key is added or a signature arrives or goes (the registry forwards store events), never on
-// every read. Concurrent reads of the same manifest share one computation.
+// every read. Concurrent reads of the same manifest share one computation. With `persisted`, results outlive
+// the process: a stored result whose basis still holds is used without verifying again (persisted-results.ts).
 import { parseSignatureTag } from './classify.js';
 import { collectSignatures } from './collect.js';
 import type { KeylessIdentity } from './keyless-policy.js';
 import { createKeylessTrust, type KeylessTrust } from './keyless-verify.js';
+import { basisOf, keylessTrustBasis, type PersistedSignatureResults } from './persisted-results.js';
 import { type ParsedPublicKey, parsePublicKeyPem } from './public-keys.js';
 import type { ManifestSignatures, SignatureReport } from './results.js';
 import type { SignatureSource } from './signature-source.js';
@@ -24,6 +26,12 @@ export interface SignatureVerifierOptions {
   keylessIdentities?: readonly KeylessIdentity[];
   /** Most manifests kept in the cache; the oldest computed go first. */
   maxEntries?: number;
+  /** Where results outlive the process (the registry's metadata store). */
+  persisted?: PersistedSignatureResults;
+  /** Told when the persisted store fails; the result is then computed (or not kept) as without one. */
+  onPersistError?: (error: unknown) => void;
+  /** The clock for `checkedAt`. */
+  now?: () => Date;
 }
 
 /** The store events that change results; structurally a subset of oci-store's StoreEvent. */
@@ -46,6 +54,15 @@ export interface SignatureVerifier {
 
 const DEFAULT_MAX_ENTRIES = 10_000;
 
+function summary(digest: string, signatures: SignatureReport[]): ManifestSignatures {
+  return {
+    digest,
+    signed: signatures.length > 0,
+    trusted: signatures.some((report) => report.trusted),
+    signatures,
+  };
+}
+
 export function createSignatureVerifier(options: SignatureVerifierOptions): SignatureVerifier {
   const keyless: KeylessTrust | undefined =
     options.trustedRoot === undefined
@@ -55,23 +72,36 @@ export function createSignatureVerifier(options: SignatureVerifierOptions): Sign
   const cache = new Map<string, Promise<ManifestSignatures>>();
   const keyOf = (repository: string, digest: string): string => `${digest} ${repository}`;
 
-  async function loadKeys(): Promise<ParsedPublicKey[]> {
+  const keylessBasis = keylessTrustBasis(options.trustedRoot, options.keylessIdentities);
+  const now = options.now ?? (() => new Date());
+  const { persisted } = options;
+  const tolerate = (error: unknown): undefined => {
+    options.onPersistError?.(error);
+    return undefined;
+  };
+
+  async function loadKeys(): Promise<{ keys: ParsedPublicKey[]; pems: string[] }> {
     const keys: ParsedPublicKey[] = [];
+    const pems: string[] = [];
     for (const trusted of await options.trustStore.list()) {
       try {
         keys.push(parsePublicKeyPem(trusted.pem));
+        pems.push(trusted.pem);
       } catch {
         // The trust store validates on add; a key that no longer parses is skipped.
       }
     }
-    return keys;
+    return { keys, pems };
   }
 
   async function compute(repository: string, digest: string): Promise<ManifestSignatures> {
     const found = await collectSignatures(options.source, repository, digest);
     const signatures: SignatureReport[] = [];
     if (found.length > 0) {
-      const keys = await loadKeys();
+      const { keys, pems } = await loadKeys();
+      const basis = basisOf(found, pems, keylessBasis);
+      const stored = persisted && (await persisted.get(repository, digest).catch(tolerate));
+      if (stored !== undefined && stored.basis === basis) return stored.result;
       const context = {
         source: options.source,
         repository,
@@ -80,13 +110,11 @@ export function createSignatureVerifier(options: SignatureVerifierOptions): Sign
         ...(keyless ? { keyless } : {}),
       };
       for (const signature of found) signatures.push(...(await verifyFoundSignature(signature, context)));
+      const result = summary(digest, signatures);
+      await persisted?.put(repository, digest, { basis, checkedAt: now(), result }).catch(tolerate);
+      return result;
     }
-    return {
-      digest,
-      signed: signatures.length > 0,
-      trusted: signatures.some((report) => report.trusted),
-      signatures,
-    };
+    return summary(digest, signatures);
   }
 
   function status(repository: string, digest: string): Promise<ManifestSignatures> {

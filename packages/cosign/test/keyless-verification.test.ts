@@ -1,8 +1,7 @@
 // Keyless (Fulcio certificate + Rekor entry) bundles verified offline against a configured trusted root,
-// with a private sigstore deployment made in the test (sigstore-deployment.ts).
+// with a private sigstore deployment made in the test (@zot-ts/cosign/testing).
 import { describe, expect, it } from 'vitest';
 import { createSignatureVerifier, type KeylessIdentity, type SignatureReport } from '../src/index.js';
-import { inTotoStatement, pushBundleReferrer } from './cosign-fixtures.js';
 import {
   createSigstoreDeployment,
   keylessDsseBundle,
@@ -10,7 +9,8 @@ import {
   OIDC_ISSUER,
   SIGNER_EMAIL,
   type SigstoreDeployment,
-} from './sigstore-deployment.js';
+} from '../src/testing/index.js';
+import { inTotoStatement, pushBundleReferrer } from './cosign-fixtures.js';
 import { useVerifierHarness } from './verifier-harness.js';
 
 const REPO = 'team/app';

@@ -18,6 +18,8 @@ export class MemorySource implements SignatureSource {
   readonly repositories = new Map<string, Repository>();
   /** Counts reads, so tests can tell a cached answer from a recomputed one. */
   reads = 0;
+  /** Counts blob reads only: verifying reads blobs, finding signatures reads manifests. */
+  blobReads = 0;
 
   private repo(name: string): Repository {
     let repository = this.repositories.get(name);
@@ -97,6 +99,7 @@ export class MemorySource implements SignatureSource {
 
   async readBlob(repository: string, digest: string): Promise<Uint8Array | undefined> {
     this.reads++;
+    this.blobReads++;
     return this.repo(repository).blobs.get(digest);
   }
 }

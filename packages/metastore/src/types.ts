@@ -111,6 +111,8 @@ export interface SignatureResult {
   checkedAt: Date;
   verified: boolean;
   signatures: SignatureCheck[];
+  /** What the result was computed from (signatures found, trusted keys); a reader whose own differs recomputes. */
+  basis?: string;
 }
 
 export interface SignatureResultStore {

@@ -3,7 +3,7 @@
 
 import { jsonNestsDeeperThan, MAX_JSON_DEPTH, parseJsonWithinDepth } from '@zot-ts/oci-store';
 import { readLimitedBody } from './http-io.js';
-import { classifyReference, isTag } from './reference.js';
+import { classifyReference, isDigest, isTag } from './reference.js';
 import {
   locations,
   type MethodTable,
@@ -30,7 +30,9 @@ async function readManifest(
   route: RouteOf<'manifest'>,
   withBody: boolean,
 ): Promise<Response> {
-  const referenceType = classifyReference(route.reference);
+  // a malformed reference is asked for as a tag (as zot does) and found by nobody: the store answers 404
+  // NAME_UNKNOWN or MANIFEST_UNKNOWN, never 400 (distribution-spec conformance, "nonexistent manifest")
+  const referenceType = isDigest(route.reference) ? 'digest' : 'tag';
   await ctx.access({ action: 'read', repository: route.name, reference: route.reference, referenceType });
   const { manifests } = repositoryOf(ctx, route.name);
   const manifest = withBody ? await manifests.get(route.reference) : await manifests.stat(route.reference);

@@ -149,9 +149,30 @@ describe('manifests', () => {
     expect((await app.request('/v2/app/manifests/v2', { method: 'HEAD' })).status).toBe(404);
   });
 
-  it('refuses an invalid tag with MANIFEST_INVALID 400', async () => {
+  it('refuses a PUT with an invalid tag with MANIFEST_INVALID 400', async () => {
     const { app } = testApi();
-    const response = await app.request('/v2/app/manifests/-bad-tag');
+    const image = await prepareImage(app, 'app');
+    const response = await app.request('/v2/app/manifests/-bad-tag', {
+      method: 'PUT',
+      body: image.manifest,
+      headers: { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' },
+    });
     expect(response.status).toBe(400);
+    expect(await errorCode(response)).toBe('MANIFEST_INVALID');
+  });
+
+  it('answers GET/HEAD of a malformed reference with 404 (MANIFEST_UNKNOWN, or NAME_UNKNOWN without the repository)', async () => {
+    const { app } = testApi();
+    const missingRepository = await app.request('/v2/app/manifests/-bad-tag');
+    expect(missingRepository.status).toBe(404);
+    expect(await errorCode(missingRepository)).toBe('NAME_UNKNOWN');
+    const image = await prepareImage(app, 'app');
+    await putManifest(app, 'app', 'v1', image.manifest);
+    for (const reference of ['-bad-tag', '.INVALID_MANIFEST_NAME', 'sha256:totallywrong']) {
+      const got = await app.request(`/v2/app/manifests/${reference}`);
+      expect(got.status, reference).toBe(404);
+      expect(await errorCode(got), reference).toBe('MANIFEST_UNKNOWN');
+      expect((await app.request(`/v2/app/manifests/${reference}`, { method: 'HEAD' })).status).toBe(404);
+    }
   });
 });

@@ -15,7 +15,7 @@ import {
   readIndexView,
   writeIndex,
 } from './oci-index.js';
-import { parseReference } from './reference.js';
+import { parseReference, tryParseReference } from './reference.js';
 import { isOptionalLayer, referencedDigests } from './references.js';
 import { initRepository, type StoreContext } from './store-context.js';
 import type { Descriptor, ManifestStore, PutManifestResult, StoredManifest } from './store-types.js';
@@ -31,9 +31,12 @@ export function createManifestStore(context: StoreContext, repository: string): 
   }
 
   async function describe(reference: string): Promise<Descriptor> {
-    const parsed = parseReference(reference, 'MANIFEST_UNKNOWN');
     const view = await readIndexView(driver, repository);
     if (!view) throw new OciError('NAME_UNKNOWN', { detail: { name: repository } });
+    // as zot and distribution: a malformed reference names no manifest (404 MANIFEST_UNKNOWN, not 400);
+    // the conformance suite's "nonexistent manifest" is `.INVALID_MANIFEST_NAME`
+    const parsed = tryParseReference(reference);
+    if (!parsed) throw new OciError('MANIFEST_UNKNOWN', { detail: { reference: reference.slice(0, 200) } });
     const descriptor = parsed.kind === 'tag' ? view.byTag(parsed.tag) : view.byDigest(parsed.digest);
     if (!descriptor) throw new OciError('MANIFEST_UNKNOWN', { detail: { reference } });
     return descriptor;

@@ -42,6 +42,22 @@ export function authEnabledIn(config: ZotConfig): boolean {
   );
 }
 
+/**
+ * Whether zot's GET /v2/ carries a WWW-Authenticate challenge, also on a 200: IsBasicAuthnEnabled (htpasswd, LDAP,
+ * OpenID, API keys) or IsBearerAuthEnabled (zot's pkg/api/routes.go CheckVersionSupport). mTLS alone: no.
+ */
+export function pingChallengeIn(config: ZotConfig): boolean {
+  const auth = config.http.auth;
+  return (
+    auth?.htpasswd !== undefined ||
+    auth?.ldap !== undefined ||
+    auth?.openid !== undefined ||
+    auth?.apikey === true ||
+    auth?.bearer?.cert !== undefined ||
+    (auth?.bearer?.oidc?.length ?? 0) > 0
+  );
+}
+
 export async function loadAuthMethods(input: {
   config: ZotConfig;
   metaStore: MetaStore;

@@ -21,7 +21,16 @@ export interface AuthRoutesOptions {
   mgmt: MgmtInfo;
   /** True when anonymous and authenticated-only policies are mixed (see dockerClientChallenge). */
   dockerWorkaround: () => boolean;
+  /** The challenges every GET /v2/ carries, also on a 200 (see pingChallenge); absent: none. */
+  pingChallenges?: () => string[];
 }
+
+/** zot's header telling UI requests apart (constants.SessionClientHeaderName / SessionClientHeaderValue). */
+const uiClientHeader = 'x-zot-api-client';
+const uiClientValue = 'zot-ui';
+
+const isPing = (method: string, path: string) =>
+  (method === 'GET' || method === 'HEAD') && (path === '/v2/' || path === '/v2');
 
 function unauthorized(c: Context<OciApiEnv>, challenges: string[], reason: string): Response {
   const body = JSON.stringify({
@@ -64,11 +73,25 @@ export function mountAuthRoutes(app: Hono<OciApiEnv>, options: AuthRoutesOptions
   // zot's workaround: Docker sends stored credentials only after a 401, so when some repositories are open to
   // anonymous callers (GET /v2/ would answer 200) and others need a login, a Docker client asking GET /v2/
   // without credentials is challenged; other clients (skopeo, podman, browsers) keep the anonymous 200.
+  // zot's CheckVersionSupport: with basic or bearer authentication configured, GET /v2/ names the challenge even
+  // when it answers 200 (anonymous read allowed somewhere). skopeo, podman and buildah decide from this ping
+  // whether to send their credentials at all: without it a push to a repository that needs a login fails with
+  // 401 though the credentials given are right. UI requests (X-ZOT-API-CLIENT: zot-ui) get no challenge, so
+  // browsers show no login dialog.
+  const pingChallenges = options.pingChallenges;
+  if (pingChallenges !== undefined) {
+    app.use('/v2/*', async function pingChallenge(c, next) {
+      await next();
+      if (!isPing(c.req.method, c.req.path)) return;
+      if (c.req.header(uiClientHeader) === uiClientValue) return;
+      if (c.res.headers.has('WWW-Authenticate')) return;
+      for (const value of pingChallenges()) c.res.headers.append('WWW-Authenticate', value);
+    });
+  }
+
   app.use('/v2/*', async function dockerClientChallenge(c, next) {
-    const path = c.req.path;
     if (
-      (c.req.method === 'GET' || c.req.method === 'HEAD') &&
-      (path === '/v2/' || path === '/v2') &&
+      isPing(c.req.method, c.req.path) &&
       options.dockerWorkaround() &&
       isDockerClient(c.req.header('user-agent')) &&
       c.req.header('authorization') === undefined

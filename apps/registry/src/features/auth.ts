@@ -7,7 +7,7 @@ import { type AuthResult, createApiKeyHandlers, createAuthenticator } from '@zot
 import type { AccessControlConfig } from '@zot-ts/config';
 import type { AccessRequest, Decision, Identity } from '@zot-ts/oci-api';
 import { distSpecVersion, registryVersion } from '../version.js';
-import { authEnabledIn, loadAuthMethods } from './auth-methods.js';
+import { authEnabledIn, loadAuthMethods, pingChallengeIn } from './auth-methods.js';
 import { composeOidc } from './auth-oidc.js';
 import { createAccessPolicy } from './auth-policy.js';
 import { mgmtInfoOf, mountAuthRoutes } from './auth-routes.js';
@@ -164,6 +164,9 @@ export async function composeAuth(context: FeatureContext): Promise<{ feature: F
         ...(methods.sessions === undefined ? {} : { sessions: methods.sessions }),
         mgmt,
         dockerWorkaround: () => methods.enabled && access.anonymousPolicyExists(),
+        ...(pingChallengeIn(config)
+          ? { pingChallenges: () => challenge({ repository: '', action: 'read' }) }
+          : {}),
       });
     },
     async close() {

@@ -8,6 +8,7 @@ import type { ExtensionDescriptor } from '@zot-ts/oci-api';
 import type { Feature, FeatureContext } from './feature.js';
 import { createSignatureAccess } from './signatures-access.js';
 import { createVerifierWithKeylessTrust, loadKeylessTrustOptions } from './signatures-keyless.js';
+import { persistedSignatureResults } from './signatures-results.js';
 import { COSIGN_KEY_PATH, SIGNATURES_PATH, signatureRoutes } from './signatures-routes.js';
 import { createStoreSignatureSource } from './signatures-source.js';
 
@@ -43,6 +44,7 @@ export async function composeSignatures(
     store: context.store,
     ...(options.maxBlobBytes === undefined ? {} : { maxBlobBytes: options.maxBlobBytes }),
   });
+  const persisted = persistedSignatureResults(context.metaStore.signatureResults);
   // Keyless bundles: the trusted root file is read once, here; a bad one stops the start with its path.
   const keyless = await loadKeylessTrustOptions(trust);
   // The verifier reads keys through the trust store at computation time; a new key clears its results.
@@ -51,6 +53,10 @@ export async function composeSignatures(
       source,
       trustStore: { list: () => trustStore.list() },
       ...(options.maxCachedManifests === undefined ? {} : { maxEntries: options.maxCachedManifests }),
+      // results outlive a restart in the metadata store; a stored one is used while its basis holds
+      persisted,
+      onPersistError: (error) =>
+        context.logger.warn('signature results: metadata store unavailable', { error: String(error) }),
     },
     keyless,
   );
@@ -59,7 +65,15 @@ export async function composeSignatures(
     onKeyAdded: () => verifier.onKeyAdded(),
   });
   // A signature pushed or deleted (or GC removing one) changes the results of the manifest it signs.
-  const unsubscribe = context.store.subscribe((event) => verifier.onStoreEvent(event));
+  const unsubscribe = context.store.subscribe((event) => {
+    verifier.onStoreEvent(event);
+    if (event.type === 'manifestDeleted')
+      persisted
+        .forget(event.repository, event.digest)
+        .catch((error: unknown) =>
+          context.logger.warn('signature results: cannot forget a deleted image', { error: String(error) }),
+        );
+  });
   const access = createSignatureAccess({
     config: context.config,
     auth: context.auth,

@@ -1,10 +1,13 @@
 // What `zli search subject` shows: the referrers of one image (signatures, SBOMs, attestations) and,
 // where the registry verifies signatures, the verification status of each signature among them
 // (matched by the signature manifest's digest, docs/signing.md "Reading verification results").
+// cosign 2 stores signatures by default not as referrers but under a tag named after the image digest
+// (`sha256-<hex>.sig`, `.att` for attestations, `.sbom`): those are listed too, with that tag.
 
 import { humanSize, renderTable, shortDigest } from '../cli/output.js';
+import { RegistryClientError } from '../client/errors.js';
 import type { ImageReference } from '../client/image-reference.js';
-import type { RegistryClient } from '../client/registry-client.js';
+import type { Descriptor, ManifestDocument, RegistryClient } from '../client/registry-client.js';
 import { createTrustLookup, type SignatureTrust, signatureTrustOf } from './signature-trust.js';
 
 export interface ReferrerSummary {
@@ -15,6 +18,8 @@ export interface ReferrerSummary {
   mediaType: string;
   size: number;
   annotations?: Record<string, string>;
+  /** The cosign legacy tag (`sha256-<hex>.sig`) this one was found under; absent for referrers. */
+  tag?: string;
   /** The registry's verdict when this referrer is a signature it verified. */
   verification?: Omit<SignatureTrust, 'manifestDigest'>;
 }
@@ -26,10 +31,16 @@ export async function listReferrers(
   const subject = reference.isDigest
     ? reference.reference
     : (await client.getManifest(reference.repository, reference.reference)).digest;
-  const [descriptors, verification] = await Promise.all([
+  const [referrers, legacy, verification] = await Promise.all([
     client.referrers(reference.repository, subject),
+    legacyTagged(client, reference.repository, subject),
     createTrustLookup(client)(reference.repository, subject),
   ]);
+  const seen = new Set(referrers.map((descriptor) => descriptor.digest));
+  const descriptors: Array<Descriptor & { tag?: string }> = [
+    ...referrers,
+    ...legacy.filter((descriptor) => !seen.has(descriptor.digest)),
+  ];
   const verdicts = new Map(
     (verification === undefined ? [] : signatureTrustOf(verification)).map(
       ({ manifestDigest, ...verdict }) => [manifestDigest, verdict] as const,
@@ -45,9 +56,54 @@ export async function listReferrers(
       mediaType: descriptor.mediaType,
       size: descriptor.size,
       ...(descriptor.annotations === undefined ? {} : { annotations: descriptor.annotations }),
+      ...(descriptor.tag === undefined ? {} : { tag: descriptor.tag }),
       ...(verdict === undefined ? {} : { verification: verdict }),
     };
   });
+}
+
+/** cosign's legacy tag suffixes: signature, attestation, SBOM (cosign 2's default storage). */
+const LEGACY_SUFFIXES = ['sig', 'att', 'sbom'] as const;
+
+const IMAGE_CONFIG = 'application/vnd.oci.image.config.v1+json';
+
+/** What the legacy manifest holds: cosign writes a plain image config, so the layer's media type says it. */
+function artifactTypeOfLegacy(manifest: ManifestDocument): string | undefined {
+  if (manifest.artifactType !== undefined) return manifest.artifactType;
+  const config = manifest.config?.mediaType;
+  if (config !== undefined && config !== IMAGE_CONFIG) return config;
+  return manifest.layers?.[0]?.mediaType ?? config;
+}
+
+/** The manifests under `sha256-<hex>.sig|.att|.sbom`, as descriptors; a missing tag is the normal case. */
+async function legacyTagged(
+  client: RegistryClient,
+  repository: string,
+  subject: string,
+): Promise<Array<Descriptor & { tag: string }>> {
+  const found = await Promise.all(
+    LEGACY_SUFFIXES.map(async (suffix) => {
+      const tag = `${subject.replace(':', '-')}.${suffix}`;
+      try {
+        const fetched = await client.getManifest(repository, tag);
+        const artifactType = artifactTypeOfLegacy(fetched.manifest);
+        return {
+          mediaType: fetched.mediaType,
+          digest: fetched.digest,
+          size: fetched.size,
+          tag,
+          ...(artifactType === undefined ? {} : { artifactType }),
+          ...(fetched.manifest.annotations === undefined
+            ? {}
+            : { annotations: fetched.manifest.annotations }),
+        };
+      } catch (error) {
+        if (error instanceof RegistryClientError && error.code === 'NOT_FOUND') return undefined;
+        throw error;
+      }
+    }),
+  );
+  return found.filter((descriptor) => descriptor !== undefined);
 }
 
 /** ARTIFACT TYPE, SIZE, DIGEST; plus SIGNATURE (trusted, untrusted, invalid) when any was verified. */

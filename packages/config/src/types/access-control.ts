@@ -3,11 +3,18 @@ import type { ConditionConfig } from './auth.js';
 
 export type Action = 'read' | 'create' | 'update' | 'delete' | 'detectManifestCollision';
 
+/** The v2.1.17 release announcement's action words: `pull` = read, `push` = create + update. */
+export type AnnouncementAction = 'pull' | 'push';
+
 export interface PolicyConfig {
+  /** Shown by `zot policy explain` and in the reason of a 403. */
+  name?: string;
   users: string[];
   groups: string[];
-  actions: Action[];
-  /** CEL conditions, all of which must hold; compiled by the registry, not here. */
+  actions: Array<Action | AnnouncementAction>;
+  /** One CEL expression over `request` (the release announcement's shape). */
+  condition?: string;
+  /** CEL conditions over `req`, all of which must hold; compiled by the registry, not here. */
   conditions: ConditionConfig[];
 }
 
