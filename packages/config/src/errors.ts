@@ -7,7 +7,8 @@ export interface ConfigIssue {
   message: string;
 }
 
-export type ConfigErrorCode = 'CONFIG_UNREADABLE' | 'CONFIG_SYNTAX' | 'CONFIG_INVALID';
+/** CONFIG_NOT_BUILT: valid for zot, but asks for something zot-ts does not do yet (not-built.ts). */
+export type ConfigErrorCode = 'CONFIG_UNREADABLE' | 'CONFIG_SYNTAX' | 'CONFIG_INVALID' | 'CONFIG_NOT_BUILT';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
