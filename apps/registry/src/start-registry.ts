@@ -13,6 +13,7 @@ import {
 import type { TlsReloadEvent } from './reload-tls.js';
 import type { FileWatch } from './reload-watch.js';
 import { type ServerTimeouts, startHttpServer } from './server.js';
+import { checkConfiguredFiles, htpasswdEntriesIgnored } from './startup-checks.js';
 import { lockStorageRoots } from './storage-lock.js';
 import { prepareStorageRoots, storageRootsOf, storageWritableCheck } from './storage-root.js';
 
@@ -46,6 +47,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Runn
   // and lock them before anything else touches them; bind the port; only then start background jobs (GC),
   // so a second `zot serve` on the same root or port fails before doing any work.
   const notBuilt = refuseNotBuiltSettings(config, options.configPath);
+  await checkConfiguredFiles(config);
   const roots = storageRootsOf(config);
   await prepareStorageRoots(roots);
   const storageLock = await lockStorageRoots(roots.map((root) => root.path));
@@ -58,6 +60,14 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Runn
   }
   const { logger } = registry;
   for (const finding of notBuilt) logger.warn(`${finding.path}: ${finding.message}`, { key: finding.key });
+  const htpasswdPath = config.http.auth?.htpasswd?.path;
+  if (htpasswdPath !== undefined) {
+    for (const { user, hash } of await htpasswdEntriesIgnored(htpasswdPath).catch(() => []))
+      logger.warn(
+        `http.auth.htpasswd.path: user "${user}" has a ${hash} hash; only bcrypt (htpasswd -B) is accepted, so "${user}" cannot log in`,
+        { user },
+      );
+  }
   registry.health.storageProblem = storageWritableCheck(roots);
   const tls = config.http.tls;
   const pollMs = options.reloadPollMs === undefined ? {} : { pollMs: options.reloadPollMs };

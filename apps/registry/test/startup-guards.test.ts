@@ -2,7 +2,7 @@
 // or warned about, one process per storage root, the port is bound before background jobs, and a storage
 // root that cannot exist fails at once.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -34,9 +34,10 @@ interface Run {
   exited: Promise<number | null>;
 }
 
-function run(args: string[]): Run {
+function run(args: string[], as?: { uid: number; gid: number }): Run {
   const child = spawn(process.execPath, ['--import', 'tsx', mainScript, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...as,
   });
   children.push(child);
   let stdout = '';
@@ -219,5 +220,48 @@ describe('storage roots that cannot work', () => {
     expect(await serve.exited).toBe(1);
     expect(serve.stderr()).toContain('storage.rootDirectory:');
     expect(serve.stderr()).toContain('ENOTDIR');
+  }, 30_000);
+});
+
+// Root ignores file permissions: the server runs as `nobody` here to meet a storage root it cannot write.
+const nobody = { uid: 65534, gid: 65534 };
+describe.skipIf(process.getuid?.() !== 0)('a storage root that is not writable', () => {
+  it('fails start-up naming the key and the cause', async () => {
+    const directory = tempDirectory();
+    chmodSync(directory, 0o755);
+    mkdirSync(join(directory, 'data'), { mode: 0o755 });
+    const path = writeConfig(directory, {
+      storage: { rootDirectory: join(directory, 'data') },
+      http: { port: 0 },
+    });
+    const serve = run(['serve', path], nobody);
+    expect(await serve.exited).toBe(1);
+    expect(serve.stderr()).toContain(
+      `storage.rootDirectory: ${join(directory, 'data')} is not writable: EACCES`,
+    );
+  }, 30_000);
+
+  it('turns /readyz not ready, saying why, when it stops being writable', async () => {
+    const directory = tempDirectory();
+    chmodSync(directory, 0o755);
+    const root = join(directory, 'data');
+    mkdirSync(root, { mode: 0o755 });
+    chownSync(root, nobody.uid, nobody.gid);
+    const serve = run(
+      ['serve', writeConfig(directory, { storage: { rootDirectory: root }, http: { port: 0 } })],
+      nobody,
+    );
+    const url = await served(serve);
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    chownSync(root, 0, 0);
+    let response = await fetch(`${url}/readyz`);
+    for (let tries = 0; response.status === 200 && tries < 80; tries++) {
+      await new Promise((done) => setTimeout(done, 100));
+      response = await fetch(`${url}/readyz`);
+    }
+    expect(response.status).toBe(503);
+    expect(await response.text()).toContain(`storage.rootDirectory: ${root} is not writable: EACCES`);
+    serve.child.kill('SIGTERM');
+    await serve.exited;
   }, 30_000);
 });
