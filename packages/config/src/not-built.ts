@@ -135,6 +135,15 @@ export const NOT_BUILT_SETTINGS: readonly NotBuiltSetting[] = [
     askedAt: (c) => when(c.http.auth?.sessionDriver?.name === 'redis', 'http.auth.sessionDriver'),
   },
   {
+    key: 'http.auth.openid.providers.<name>.keypath',
+    action: 'warn',
+    effect: 'private_key_jwt client authentication is not built yet: the provider is sent clientsecret',
+    askedAt: (c) =>
+      Object.entries(c.http.auth?.openid?.providers ?? {}).flatMap(([name, provider]) =>
+        when(provider.keypath !== undefined, `http.auth.openid.providers[${JSON.stringify(name)}].keypath`),
+      ),
+  },
+  {
     key: 'http.ratelimit',
     action: 'warn',
     effect: 'rate limits are not built yet: requests are not limited',

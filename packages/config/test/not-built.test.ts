@@ -57,6 +57,18 @@ const examples: Record<string, Record<string, unknown>> = {
       },
     },
   },
+  'http.auth.openid.providers.<name>.keypath': {
+    ...base,
+    http: {
+      auth: {
+        openid: {
+          providers: {
+            oidc: { issuer: 'https://id.example.com', clientid: 'zot', keypath: '/etc/zot/rp.key' },
+          },
+        },
+      },
+    },
+  },
   'http.ratelimit': { ...base, http: { ratelimit: { rate: 10 } } },
   'http.readTimeout': { ...base, http: { readTimeout: '30s' } },
   'http.writeTimeout': { ...base, http: { writeTimeout: '30s' } },
