@@ -4,15 +4,16 @@
 // scale-out (S3 + Redis), never a local root.
 //
 // Why a pid file and not an OS lock: Node has no flock/fcntl, and the packages that add one are native addons
-// that must compile here. So the lock is a file created with O_CREAT|O_EXCL (atomic on local file systems:
-// exactly one creator wins) holding the owner's pid, its start time and host. It is held for the process's life
+// that must compile here. So the lock is a file only one process can create: the owner's record (pid, start
+// time, host) is written to a private file and hard-linked to the lock's name; link(2), like O_EXCL, fails when
+// the name exists (atomic on local file systems), and never shows a half-written file. It is held for the process's life
 // and removed on close and on exit. A file left by a crash (SIGKILL, power loss) is recognised as stale when its
 // pid is gone, or alive but started at another time (the pid was reused: in a container zot is pid 1 every
 // time). Removing a stale file is itself guarded by a second O_EXCL file, so two starters that both find the
 // same stale lock cannot both remove it and then both create one.
 import { randomUUID } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
-import { open, readFile, unlink } from 'node:fs/promises';
+import { link, open, readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -68,6 +69,7 @@ function startTimeOf(pid: number): string | undefined {
 
 function isAlive(owner: LockOwner): boolean {
   if (owner.host !== hostname()) return true; // cannot tell: a shared file system; refuse rather than guess
+  if (owner.pid <= 0) return false; // not a process: a foreign or damaged file
   if (owner.pid === process.pid) return false; // our pid in a file we did not write: a previous life (pid 1)
   try {
     process.kill(owner.pid, 0);
@@ -94,22 +96,29 @@ async function readOwner(path: string): Promise<LockOwner | undefined> {
   }
 }
 
-/** Creates `path` only if it does not exist; false when it does. */
+/**
+ * Creates `path` with the owner's record only if it does not exist; false when it does. The record is written
+ * to a private file first and hard-linked into place (link fails with EEXIST like O_EXCL does), so nobody
+ * ever reads a lock file that exists but is still empty.
+ */
 async function createExclusive(path: string, owner: LockOwner): Promise<boolean> {
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(path, 'wx', 0o644);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
+  const draft = `${path}.${owner.token}.tmp`;
+  const handle = await open(draft, 'wx', 0o644);
   try {
     await handle.writeFile(`${JSON.stringify(owner)}\n`);
     await handle.sync();
   } finally {
     await handle.close();
   }
-  return true;
+  try {
+    await link(draft, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await unlink(draft).catch(() => undefined);
+  }
 }
 
 /** Removes a stale lock file, guarded so that only one starter removes it. */
