@@ -53,7 +53,8 @@ export const NOT_BUILT_SETTINGS: readonly NotBuiltSetting[] = [
   {
     key: 'storage.storageDriver',
     action: 'refuse',
-    effect: 'remote storage drivers (s3, gcs) are not built yet; images would land on local disk',
+    effect:
+      'remote storage drivers (s3, gcs) are not built yet; refused, since images would land on local disk instead',
     askedAt: (c) =>
       storageSections(c).flatMap((s) =>
         when(s.options.storageDriver !== undefined, `${s.path}.storageDriver`),
@@ -63,7 +64,8 @@ export const NOT_BUILT_SETTINGS: readonly NotBuiltSetting[] = [
     key: 'storage.cacheDriver',
     action: 'refuse',
     // boltdb is zot's local dedupe cache: what we do on disk (hard links), so it is not refused
-    effect: 'remote dedupe caches (dynamodb, redis) are not built yet; only local dedupe (boltdb) is',
+    effect:
+      'remote dedupe caches (dynamodb, redis) are not built yet; refused (local dedupe, boltdb, is built)',
     askedAt: (c) =>
       storageSections(c).flatMap((s) =>
         when(
