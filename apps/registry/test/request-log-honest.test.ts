@@ -1,8 +1,13 @@
 // Issue 20 item 5: a client that aborts mid-upload is a client abort (499), not a server error, in the request
 // log and in zot_http_requests_total; the request log's `bytes` is the body's size on every route.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basic, htpasswdLines } from './auth-fixtures.js';
 import { startTestRegistry, type TestRegistry } from './helpers.js';
 import { labelValues, scrape } from './metrics-helpers.js';
 
@@ -43,6 +48,46 @@ describe('request log bytes', () => {
       expect((await logged('GET', path)).bytes).toBe(body.length);
     },
   );
+});
+
+describe('request log bytes on auth routes', () => {
+  it('counts the bodies of the API key route and of a 401 challenge', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'zot-bytes-'));
+    writeFileSync(join(directory, 'htpasswd'), htpasswdLines({ alice: 'alice-pw' }));
+    const authLines: Array<Record<string, unknown>> = [];
+    const stdout = new PassThrough();
+    stdout.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) if (line !== '') authLines.push(JSON.parse(line));
+    });
+    const withAuth = await startTestRegistry(
+      {
+        http: { auth: { htpasswd: { path: join(directory, 'htpasswd') }, apikey: true } },
+        log: { level: 'info' },
+      },
+      { stdout },
+    );
+    try {
+      const created = await fetch(`${withAuth.url}/zot/auth/apikey`, {
+        method: 'POST',
+        headers: { Authorization: basic('alice', 'alice-pw'), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ label: 'bytes' }),
+      });
+      expect(created.status).toBe(201);
+      const createdBytes = (await created.arrayBuffer()).byteLength;
+      const challenged = await fetch(`${withAuth.url}/v2/`);
+      expect(challenged.status).toBe(401);
+      const challengedBytes = (await challenged.arrayBuffer()).byteLength;
+      await withAuth.close(); // every line is written once its response closed
+      const line = (method: string, path: string) =>
+        authLines.find((l) => l.message === 'request' && l.method === method && l.path === path);
+      expect(line('POST', '/zot/auth/apikey')?.bytes).toBe(createdBytes);
+      expect(line('GET', '/v2/')?.bytes).toBe(challengedBytes);
+      expect(createdBytes).toBeGreaterThan(0);
+    } finally {
+      await withAuth.dispose();
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('a client that aborts mid-upload', () => {
