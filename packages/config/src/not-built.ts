@@ -49,132 +49,52 @@ function extensionOn(
 
 const when = (asked: boolean, path: string): string[] => (asked ? [path] : []);
 
+/** Paths of `storage` and each subPaths entry where `asks(options)` holds, with `.<name>` appended. */
+function inStorage(config: ZotConfig, name: string, asks: (options: StorageOptions) => boolean): string[] {
+  return storageSections(config).flatMap((s) => when(asks(s.options), `${s.path}.${name}`));
+}
+
+function openidKeypaths(config: ZotConfig): string[] {
+  return Object.entries(config.http.auth?.openid?.providers ?? {}).flatMap(([name, provider]) =>
+    when(provider.keypath !== undefined, `http.auth.openid.providers[${JSON.stringify(name)}].keypath`),
+  );
+}
+
+const refuse = (key: string, effect: string, askedAt: NotBuiltSetting['askedAt']): NotBuiltSetting => ({
+  key,
+  action: 'refuse',
+  effect,
+  askedAt,
+});
+const warn = (key: string, effect: string, askedAt: NotBuiltSetting['askedAt']): NotBuiltSetting => ({
+  key,
+  action: 'warn',
+  effect,
+  askedAt,
+});
+
+// One line per setting, so that a feature that lands deletes exactly its line.
+// biome-ignore format: one line per setting (see above)
 export const NOT_BUILT_SETTINGS: readonly NotBuiltSetting[] = [
-  {
-    key: 'storage.storageDriver',
-    action: 'refuse',
-    effect:
-      'remote storage drivers (s3, gcs) are not built yet; refused, since images would land on local disk instead',
-    askedAt: (c) =>
-      storageSections(c).flatMap((s) =>
-        when(s.options.storageDriver !== undefined, `${s.path}.storageDriver`),
-      ),
-  },
-  {
-    key: 'storage.cacheDriver',
-    action: 'refuse',
-    // boltdb is zot's local dedupe cache: what we do on disk (hard links), so it is not refused
-    effect:
-      'remote dedupe caches (dynamodb, redis) are not built yet; refused (local dedupe, boltdb, is built)',
-    askedAt: (c) =>
-      storageSections(c).flatMap((s) =>
-        when(
-          s.options.cacheDriver !== undefined && s.options.cacheDriver.name !== 'boltdb',
-          `${s.path}.cacheDriver`,
-        ),
-      ),
-  },
-  {
-    key: 'storage.maxRepos',
-    action: 'warn',
-    effect: 'not enforced yet: any number of repositories can be created',
-    askedAt: (c) =>
-      storageSections(c).flatMap((s) => when(s.options.maxRepos !== undefined, `${s.path}.maxRepos`)),
-  },
-  {
-    key: 'extensions.sync',
-    action: 'warn',
-    effect: 'mirroring is not built yet: nothing is synced',
-    askedAt: (c) => extensionOn(c, 'sync'),
-  },
-  {
-    key: 'extensions.search',
-    action: 'warn',
-    effect: 'GraphQL search is not built yet: /v2/_zot/ext/search answers 404',
-    askedAt: (c) => extensionOn(c, 'search'),
-  },
-  {
-    key: 'extensions.ui',
-    action: 'warn',
-    effect: 'the web UI is not built yet: nothing is served for it',
-    askedAt: (c) => extensionOn(c, 'ui'),
-  },
-  {
-    key: 'extensions.lint',
-    action: 'warn',
-    effect: 'not built yet: pushes missing mandatoryAnnotations are accepted',
-    askedAt: (c) => extensionOn(c, 'lint'),
-  },
-  {
-    key: 'extensions.events',
-    action: 'warn',
-    effect: 'not built yet: no events are sent to the sinks',
-    askedAt: (c) => extensionOn(c, 'events'),
-  },
-  {
-    key: 'extensions.scrub',
-    action: 'warn',
-    effect: 'periodic scrub is not built yet: run `zot scrub <config>` instead',
-    askedAt: (c) => extensionOn(c, 'scrub'),
-  },
-  {
-    key: 'extensions.trust.notation',
-    action: 'warn',
-    effect: 'notation signatures are recognised but not verified yet (they stay untrusted)',
-    askedAt: (c) =>
-      when(c.extensions?.trust?.enable === true && c.extensions.trust.notation, 'extensions.trust.notation'),
-  },
-  {
-    key: 'http.auth.ldap',
-    action: 'warn',
-    effect: 'LDAP is not built yet: LDAP users cannot log in',
-    askedAt: (c) => when(c.http.auth?.ldap !== undefined, 'http.auth.ldap'),
-  },
-  {
-    key: 'http.auth.sessionDriver',
-    action: 'warn',
-    effect: 'the redis session driver is not built yet: sessions stay in this process',
-    askedAt: (c) => when(c.http.auth?.sessionDriver?.name === 'redis', 'http.auth.sessionDriver'),
-  },
-  {
-    key: 'http.auth.openid.providers.<name>.keypath',
-    action: 'warn',
-    effect: 'private_key_jwt client authentication is not built yet: the provider is sent clientsecret',
-    askedAt: (c) =>
-      Object.entries(c.http.auth?.openid?.providers ?? {}).flatMap(([name, provider]) =>
-        when(provider.keypath !== undefined, `http.auth.openid.providers[${JSON.stringify(name)}].keypath`),
-      ),
-  },
-  {
-    key: 'http.ratelimit',
-    action: 'warn',
-    effect: 'rate limits are not built yet: requests are not limited',
-    askedAt: (c) => when(c.http.ratelimit !== undefined, 'http.ratelimit'),
-  },
-  {
-    key: 'http.readTimeout',
-    action: 'warn',
-    effect: 'not applied: the server uses its own header (30s) and idle (120s) timeouts',
-    askedAt: (c) => when(c.http.readTimeout !== undefined, 'http.readTimeout'),
-  },
-  {
-    key: 'http.writeTimeout',
-    action: 'warn',
-    effect: 'not applied: the server uses its own header (30s) and idle (120s) timeouts',
-    askedAt: (c) => when(c.http.writeTimeout !== undefined, 'http.writeTimeout'),
-  },
-  {
-    key: 'cluster',
-    action: 'warn',
-    effect: 'scale-out is not built yet: this instance serves every repository itself',
-    askedAt: (c) => when(c.cluster !== undefined, 'cluster'),
-  },
-  {
-    key: 'scheduler.numWorkers',
-    action: 'warn',
-    effect: 'not applied: background jobs run one at a time per storage root',
-    askedAt: (c) => when(c.scheduler?.numWorkers !== undefined, 'scheduler.numWorkers'),
-  },
+  refuse('storage.storageDriver', 'remote storage drivers (s3, gcs) are not built yet; refused, since images would land on local disk instead', (c) => inStorage(c, 'storageDriver', (o) => o.storageDriver !== undefined)),
+  // boltdb is zot's local dedupe cache: what we do on disk (hard links), so it is not refused
+  refuse('storage.cacheDriver', 'remote dedupe caches (dynamodb, redis) are not built yet; refused (local dedupe, boltdb, is built)', (c) => inStorage(c, 'cacheDriver', (o) => o.cacheDriver !== undefined && o.cacheDriver.name !== 'boltdb')),
+  warn('storage.maxRepos', 'not enforced yet: any number of repositories can be created', (c) => inStorage(c, 'maxRepos', (o) => o.maxRepos !== undefined)),
+  warn('extensions.sync', 'mirroring is not built yet: nothing is synced', (c) => extensionOn(c, 'sync')),
+  warn('extensions.search', 'GraphQL search is not built yet: /v2/_zot/ext/search answers 404', (c) => extensionOn(c, 'search')),
+  warn('extensions.ui', 'the web UI is not built yet: nothing is served for it', (c) => extensionOn(c, 'ui')),
+  warn('extensions.lint', 'not built yet: pushes missing mandatoryAnnotations are accepted', (c) => extensionOn(c, 'lint')),
+  warn('extensions.events', 'not built yet: no events are sent to the sinks', (c) => extensionOn(c, 'events')),
+  warn('extensions.scrub', 'periodic scrub is not built yet: run `zot scrub <config>` instead', (c) => extensionOn(c, 'scrub')),
+  warn('extensions.trust.notation', 'notation signatures are recognised but not verified yet (they stay untrusted)', (c) => when(c.extensions?.trust?.enable === true && c.extensions.trust.notation, 'extensions.trust.notation')),
+  warn('http.auth.ldap', 'LDAP is not built yet: LDAP users cannot log in', (c) => when(c.http.auth?.ldap !== undefined, 'http.auth.ldap')),
+  warn('http.auth.sessionDriver', 'the redis session driver is not built yet: sessions stay in this process', (c) => when(c.http.auth?.sessionDriver?.name === 'redis', 'http.auth.sessionDriver')),
+  warn('http.auth.openid.providers.<name>.keypath', 'private_key_jwt client authentication is not built yet: the provider is sent clientsecret', openidKeypaths),
+  warn('http.ratelimit', 'rate limits are not built yet: requests are not limited', (c) => when(c.http.ratelimit !== undefined, 'http.ratelimit')),
+  warn('http.readTimeout', 'not applied: the server uses its own header (30s) and idle (120s) timeouts', (c) => when(c.http.readTimeout !== undefined, 'http.readTimeout')),
+  warn('http.writeTimeout', 'not applied: the server uses its own header (30s) and idle (120s) timeouts', (c) => when(c.http.writeTimeout !== undefined, 'http.writeTimeout')),
+  warn('cluster', 'scale-out is not built yet: this instance serves every repository itself', (c) => when(c.cluster !== undefined, 'cluster')),
+  warn('scheduler.numWorkers', 'not applied: background jobs run one at a time per storage root', (c) => when(c.scheduler?.numWorkers !== undefined, 'scheduler.numWorkers')),
 ];
 
 /** Every place in `config` that asks for a setting in NOT_BUILT_SETTINGS, refusals first. */
