@@ -46,6 +46,8 @@ export interface ComposedRegistry {
   auth: AuthFeature;
   /** Features in composition order (auth, metrics, signatures, gc), for tests and shutdown. */
   features: Feature[];
+  /** Starts background work (GC, storage sizes) and marks the registry started: call once the port is bound. */
+  start(): void;
   /** Flushes and closes log files. */
   close(): Promise<void>;
 }
@@ -164,8 +166,6 @@ export async function composeRegistry(
       404,
     ),
   );
-  for (const feature of features) feature.start?.();
-  health.started = true;
   return {
     app,
     store,
@@ -174,6 +174,11 @@ export async function composeRegistry(
     metaStore,
     auth,
     features,
+    start() {
+      if (health.started) return;
+      for (const feature of features) feature.start?.();
+      health.started = true;
+    },
     async close() {
       for (const feature of [...features].reverse()) await feature.close?.();
       // after the features: GC and the tag-time recorder flush their last writes into the metadata store

@@ -2,7 +2,7 @@
 // (auth, zli, metrics): pass a full config object, `port: 0` for a free port, and extensions for extra routes.
 // With `configPath` the file is watched and reloaded (reload-config.ts); the TLS files are always watched.
 import { resolve } from 'node:path';
-import type { ZotConfig } from '@zot-ts/config';
+import { refuseNotBuiltSettings, type ZotConfig } from '@zot-ts/config';
 import { type ComposedRegistry, composeRegistry, type RegistryExtensions } from './compose.js';
 import {
   type ConfigReloadOutcome,
@@ -13,6 +13,9 @@ import {
 import type { TlsReloadEvent } from './reload-tls.js';
 import type { FileWatch } from './reload-watch.js';
 import { type ServerTimeouts, startHttpServer } from './server.js';
+import { checkConfiguredFiles, htpasswdEntriesIgnored } from './startup-checks.js';
+import { lockStorageRoots } from './storage-lock.js';
+import { prepareStorageRoots, storageRootsOf, storageWritableCheck } from './storage-root.js';
 
 export interface StartRegistryOptions extends RegistryExtensions {
   config: ZotConfig;
@@ -40,8 +43,32 @@ export interface RunningRegistry {
 
 export async function startRegistry(options: StartRegistryOptions): Promise<RunningRegistry> {
   const { config } = options;
-  const registry = await composeRegistry(config, options);
+  // In this order (issue 20): refuse settings we would silently ignore; create and check the storage roots
+  // and lock them before anything else touches them; bind the port; only then start background jobs (GC),
+  // so a second `zot serve` on the same root or port fails before doing any work.
+  const notBuilt = refuseNotBuiltSettings(config, options.configPath);
+  await checkConfiguredFiles(config);
+  const roots = storageRootsOf(config);
+  await prepareStorageRoots(roots);
+  const storageLock = await lockStorageRoots(roots.map((root) => root.path));
+  let registry: Awaited<ReturnType<typeof composeRegistry>>;
+  try {
+    registry = await composeRegistry(config, options);
+  } catch (error) {
+    await storageLock.release();
+    throw error;
+  }
   const { logger } = registry;
+  for (const finding of notBuilt) logger.warn(`${finding.path}: ${finding.message}`, { key: finding.key });
+  const htpasswdPath = config.http.auth?.htpasswd?.path;
+  if (htpasswdPath !== undefined) {
+    for (const { user, hash } of await htpasswdEntriesIgnored(htpasswdPath).catch(() => []))
+      logger.warn(
+        `http.auth.htpasswd.path: user "${user}" has a ${hash} hash; only bcrypt (htpasswd -B) is accepted, so "${user}" cannot log in`,
+        { user },
+      );
+  }
+  registry.health.storageProblem = storageWritableCheck(roots);
   const tls = config.http.tls;
   const pollMs = options.reloadPollMs === undefined ? {} : { pollMs: options.reloadPollMs };
   const onTlsReload = (event: TlsReloadEvent) => {
@@ -50,7 +77,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Runn
     else
       logger.error('tls certificate reload failed, keeping the previous one', { error: String(event.error) });
   };
-  const server = await startHttpServer({
+  const listening = startHttpServer({
     app: registry.app,
     address: options.address ?? config.http.address,
     port: options.port ?? config.http.port,
@@ -66,6 +93,15 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Runn
         }),
     ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
   });
+  let server: Awaited<typeof listening>;
+  try {
+    server = await listening;
+  } catch (error) {
+    await registry.close();
+    await storageLock.release();
+    throw error;
+  }
+  registry.start();
 
   const reloader =
     options.configPath === undefined
@@ -97,6 +133,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Runn
         registry.health.shuttingDown = true;
         await server.close();
         await registry.close();
+        await storageLock.release();
       })();
       return closing;
     },

@@ -1,6 +1,7 @@
 // Cached OpenID Provider metadata (OIDC Discovery 1.0), one fetch in flight per issuer.
 import * as oauth from 'oauth4webapi';
 import { OidcFlowError } from './errors.js';
+import { describeFetchFailure } from './fetch-failure.js';
 
 export interface DiscoveryCacheOptions {
   /** Plain-http issuers (tests, local Dex): oauth4webapi refuses them unless told. */
@@ -27,7 +28,14 @@ export function createDiscoveryCache(options: DiscoveryCacheOptions): DiscoveryC
       // processDiscoveryResponse checks that the metadata names the same issuer (OIDC Discovery 4.3).
       return await oauth.processDiscoveryResponse(issuer, response);
     } catch (cause) {
-      throw new OidcFlowError('PROVIDER_UNAVAILABLE', `discovery failed for ${issuer.href}`, { cause });
+      // the cause (DNS, connect, TLS, status) is in the message: the login error and the start-up warning say it
+      throw new OidcFlowError(
+        'PROVIDER_UNAVAILABLE',
+        `discovery failed for ${issuer.href}: ${describeFetchFailure(cause)}`,
+        {
+          cause,
+        },
+      );
     }
   }
 

@@ -55,6 +55,8 @@ export interface OidcRelyingParty {
   logout: WebHandler;
   /** Configured provider names, for a login page. */
   providerNames: string[];
+  /** Fetches (and caches) every provider's discovery document now; one entry per provider, `error` when it failed. */
+  checkDiscovery(): Promise<Array<{ provider: string; issuer: string; error?: string }>>;
 }
 
 export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRelyingParty {
@@ -236,5 +238,17 @@ export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRe
     callback: withErrorResponses(callback, () => loginState.clear(), options.logger),
     logout: withErrorResponses(logout, () => undefined, options.logger),
     providerNames: [...providers.keys()],
+    checkDiscovery: () =>
+      Promise.all(
+        [...providers.values()].map(async (provider) => {
+          const checked = { provider: provider.name, issuer: provider.issuer.href };
+          try {
+            await discovery.get(provider.issuer);
+            return checked;
+          } catch (error) {
+            return { ...checked, error: error instanceof Error ? error.message : String(error) };
+          }
+        }),
+      ),
   };
 }

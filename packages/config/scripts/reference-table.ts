@@ -1,6 +1,7 @@
 // Prints the key reference of docs/configuration.md from the schema, so the docs list every key with
 // the type, default and meaning the schema holds: `node --import tsx packages/config/scripts/reference-table.ts`.
 
+import { NOT_BUILT_SETTINGS } from '../src/not-built.js';
 import type { SchemaNode } from '../src/schema/builders.js';
 import { configSchema } from '../src/schema/root.js';
 import { propertiesOf, resolve } from '../src/schema-walk.js';
@@ -47,7 +48,18 @@ export function referenceRows(): string[] {
   return rows;
 }
 
+/** The rows of the "Accepted, not built yet" table: one per entry of NOT_BUILT_SETTINGS. */
+export function notBuiltRows(): string[] {
+  return NOT_BUILT_SETTINGS.map(
+    (setting) =>
+      `| \`${setting.key}\` | ${setting.action === 'refuse' ? '**refused**' : 'warned'} | ${setting.effect.replaceAll('|', '\\|')} |`,
+  );
+}
+
 if (process.argv[1]?.endsWith('reference-table.ts')) {
+  process.stdout.write(
+    `| key | verify and serve | what happens |\n|---|---|---|\n${notBuiltRows().join('\n')}\n\n`,
+  );
   process.stdout.write(
     `| key | type | default | meaning |\n|---|---|---|---|\n${referenceRows().join('\n')}\n`,
   );

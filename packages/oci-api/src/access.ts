@@ -4,7 +4,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Context } from 'hono';
 import type { OciApiEnv, OciApiOptions } from './api-types.js';
 import type { AccessRequest, Action, Identity, RequestInfo } from './ports.js';
-import { OciError } from './store-contract.js';
+import { OciError, ociErrorMessages } from './store-contract.js';
 
 export interface AccessTarget {
   action: Action;
@@ -140,7 +140,11 @@ export async function checkAccess(
   if (identity === undefined) throw new ChallengeError(target, { reason });
   if (decision.challenge === 'insufficient_scope')
     throw new ChallengeError(target, { reason }, 'insufficient_scope');
-  throw new OciError('DENIED', { detail: { reason } });
+  // skopeo and podman print `message` only: the policy's reason goes there too (detail.reason stays for tools)
+  throw new OciError('DENIED', {
+    detail: { reason },
+    ...(decision.reason === undefined ? {} : { message: `${ociErrorMessages.DENIED}: ${decision.reason}` }),
+  });
 }
 
 /** Asks authorize without throwing: used to filter the catalog and to decide whether a mount source is readable. */

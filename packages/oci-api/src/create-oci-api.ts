@@ -61,6 +61,9 @@ function renderError(c: Context<OciApiEnv>, options: OciApiOptions, error: unkno
   // a client that hung up mid-body is no server fault: nothing to log as an error, nobody to answer
   const clientGone =
     c.env?.incoming?.destroyed === true || (error as { code?: string } | undefined)?.code === 'ECONNRESET';
+  // 499 (nginx's "client closed request") for the request log and zot_http_requests_total: an aborted upload
+  // is not a server error and must not count as code="500" (ZotHighErrorRate)
+  if (clientGone) c.set('responseStatus', 499);
   if (described.unexpected && !clientGone) {
     options.logger?.error('unexpected error', {
       method: c.req.method,

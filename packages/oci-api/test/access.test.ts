@@ -43,7 +43,8 @@ describe('access', () => {
       errors: [
         {
           code: 'DENIED',
-          message: 'requested access to the resource is denied',
+          // the reason in message too: skopeo and podman print only message (issue 20)
+          message: 'requested access to the resource is denied: no read on app',
           detail: { reason: 'no read on app' },
         },
       ],

@@ -1,7 +1,7 @@
-// `zot verify <config>`: judges the file itself. Files it names (htpasswd, TLS certificates, credentials)
+// `zot verify <config>`: judges the file itself, and refuses settings we do not provide yet (not-built.ts). Files it names (htpasswd, TLS certificates, credentials)
 // need not exist here; `serve` checks those. Exit 0 when valid, 1 with every problem, 2 on usage errors.
 import { compilePolicies, PolicyCompileError } from '@zot-ts/authz-cel';
-import { ConfigError, loadConfig } from '@zot-ts/config';
+import { ConfigError, loadConfig, refuseNotBuiltSettings } from '@zot-ts/config';
 
 const usage = 'usage: zot verify <config.json|config.yaml>\n';
 
@@ -11,8 +11,11 @@ export async function runVerify(args: string[]): Promise<number> {
     process.stderr.write(usage);
     return path === '--help' || path === '-h' ? 0 : 2;
   }
+  let notBuilt: ReturnType<typeof refuseNotBuiltSettings>;
   try {
     const config = await loadConfig(path);
+    // settings zot accepts that we do not provide yet: storage ones are refused, the rest warned about
+    notBuilt = refuseNotBuiltSettings(config, path);
     // CEL conditions are compiled here as the server compiles them at start: a broken expression is reported
     // with its exact path (http.accessControl.repositories["prod/**"].policies[0].conditions[1].expression)
     if (config.http.accessControl !== undefined) compilePolicies(config.http.accessControl);
@@ -21,6 +24,7 @@ export async function runVerify(args: string[]): Promise<number> {
     process.stderr.write(`${error.message}\n`);
     return 1;
   }
+  for (const finding of notBuilt) process.stderr.write(`warning: ${finding.path}: ${finding.message}\n`);
   process.stdout.write('config is valid\n');
   return 0;
 }

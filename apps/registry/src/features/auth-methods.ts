@@ -67,7 +67,6 @@ export async function loadAuthMethods(input: {
   const { config, metaStore, logger, now } = input;
   const auth = config.http.auth;
   const methods: AuthMethods = { enabled: authEnabledIn(config) };
-  if (auth?.ldap !== undefined) logger.warn('http.auth.ldap is not supported yet: LDAP users cannot log in');
 
   if (auth?.htpasswd !== undefined) {
     methods.htpasswd = await loadHtpasswd({

@@ -22,6 +22,7 @@ import type { OciApiEnv } from '@zot-ts/oci-api';
 import type { Hono } from 'hono';
 import type { Logger } from '../log-sink.js';
 import type { FeatureContext } from './feature.js';
+import { checkOidcDiscovery } from './oidc-discovery-check.js';
 import { mountOidcRoutes } from './oidc-routes.js';
 import { oidcSessionPort, oidcUserPort } from './oidc-sessions.js';
 import { workloadTokenVerifierOf } from './oidc-workload.js';
@@ -95,6 +96,9 @@ export async function composeOidc(
       }),
     );
     composition.extend = (app) => mountOidcRoutes(app, { relyingParty, sessions });
+    // every provider is checked now and retried until it answers (a failure is warned about with its cause)
+    const stopDiscoveryCheck = checkOidcDiscovery(relyingParty, parts.logger);
+    composition.close = async () => stopDiscoveryCheck();
   }
   return Object.keys(composition).length === 0 ? undefined : composition;
 }

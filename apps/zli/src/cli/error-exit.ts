@@ -3,6 +3,7 @@
 // 3 authentication or authorization refused, 4 the registry cannot be reached.
 
 import { RegistryClientError } from '../client/errors.js';
+import { USER_FLAG_VALUE } from '../client/registry-client.js';
 import { ZliConfigError } from '../config/errors.js';
 
 export interface ExitPlan {
@@ -29,7 +30,10 @@ function forConfigError(error: ZliConfigError, configPath: string): ExitPlan {
       return {
         message: error.message,
         exit: EXIT_USAGE,
-        suggestions: ['the keys of a profile are: url, showspinner, verify-tls'],
+        // said once: `config get/set` messages already list the allowed keys
+        suggestions: error.message.includes('(allowed:')
+          ? []
+          : ['the keys of a profile are: url, showspinner, verify-tls'],
       };
     case 'KEY_NOT_RESETTABLE':
       return {
@@ -57,7 +61,7 @@ function forClientError(error: RegistryClientError, hasCredentials: boolean): Ex
         suggestions: [
           hasCredentials
             ? 'the given credentials are invalid; check --user (an API key may have expired or been revoked)'
-            : 'the registry requires credentials: add --user <user>:<password> (or <user>:<API key>)',
+            : `the registry requires credentials: add --user ${USER_FLAG_VALUE} (an API key goes in place of the password)`,
         ],
       };
     case 'DENIED':

@@ -2,7 +2,13 @@
 // --format, --verbose, --debug), the client bound from them, and output in the chosen format.
 
 import { Errors, Flags } from '@oclif/core';
-import { createRegistryClient, parseCredentials, type RegistryClient } from '../client/registry-client.js';
+import {
+  createRegistryClient,
+  parseCredentials,
+  type RegistryClient,
+  USER_FLAG_VALUE,
+} from '../client/registry-client.js';
+import { validateUrl } from '../config/profile.js';
 import { createProfileStore } from '../config/profile-store.js';
 import { EXIT_USAGE } from './error-exit.js';
 import { OUTPUT_FORMATS, type OutputFormat, renderStructured } from './output.js';
@@ -22,7 +28,7 @@ export abstract class RegistryCommand extends ZliCommand {
     }),
     user: Flags.string({
       char: 'u',
-      description: 'credentials as <user>:<password> (an API key goes in place of the password)',
+      description: `credentials as ${USER_FLAG_VALUE} (an API key goes in place of the password)`,
       helpGroup: 'CONNECTION',
     }),
     format: Flags.string({
@@ -69,9 +75,17 @@ export abstract class RegistryCommand extends ZliCommand {
         suggestions: ['pass --config <profile> (see `zli config add`) or --url <registry URL>'],
       });
     }
+    if (flags.url !== undefined) {
+      // the same check and message as `zli config set <name> url`: `--url 127.0.0.1:5000` lacks its scheme
+      try {
+        validateUrl(flags.url);
+      } catch (error) {
+        throw new Errors.CLIError(`--url: ${(error as Error).message}`, { exit: EXIT_USAGE });
+      }
+    }
     const credentials = flags.user === undefined ? undefined : parseCredentials(flags.user);
     if (flags.user !== undefined && credentials === undefined) {
-      throw new Errors.CLIError('--user must be <user>:<password>', { exit: EXIT_USAGE });
+      throw new Errors.CLIError(`--user must be ${USER_FLAG_VALUE}`, { exit: EXIT_USAGE });
     }
     this.hasCredentials = credentials !== undefined;
     this.spinnerWanted =

@@ -219,6 +219,9 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   };
 }
 
+/** The one spelling of the --user value in every hint, help text and usage error (issue 20). */
+export const USER_FLAG_VALUE = '<user>:<password>';
+
 /** `user:password` from --user; the password may itself contain colons (API keys do not, but passwords may). */
 export function parseCredentials(text: string): RegistryCredentials | undefined {
   const colon = text.indexOf(':');

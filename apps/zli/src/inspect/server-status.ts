@@ -2,7 +2,7 @@
 // server_info_cmd.go: /v2/ decides online/offline, /v2/_zot/ext/mgmt adds build and auth details.
 
 import { RegistryClientError } from '../client/errors.js';
-import type { RegistryClient } from '../client/registry-client.js';
+import { type RegistryClient, USER_FLAG_VALUE } from '../client/registry-client.js';
 
 export interface ServerStatus {
   status: 'online' | 'offline' | 'unknown';
@@ -20,7 +20,7 @@ export interface ServerStatus {
 function credentialsHint(hasCredentials: boolean): string {
   return hasCredentials
     ? 'given credentials are invalid'
-    : "endpoint requires valid user credentials (add the flag '--user [user]:[password]')";
+    : `endpoint requires valid user credentials (add the flag '--user ${USER_FLAG_VALUE}')`;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

@@ -52,6 +52,8 @@ describe.concurrent('zli config', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('given config key is not allowed: "colour"');
     expect(unknown.stderr).not.toMatch(/\n\s+at /);
+    // the allowed keys are listed once (issue 20), not again in a suggestion
+    expect(unknown.stderr.match(/showspinner/g)).toHaveLength(1);
     const resetUrl = await runZli(['config', 'reset', 'main', 'url'], env);
     expect(resetUrl.stderr).toContain('cannot reset given config key: "url"');
     const reserved = await runZli(['config', 'add', 'show', 'http://a'], env);
@@ -107,5 +109,32 @@ describe('zli --help', () => {
     const result = await runZli(['--help'], {});
     expect(result.code).toBe(0);
     for (const word of ['config', 'image', 'repo', 'search', 'status']) expect(result.stdout).toContain(word);
+  });
+});
+
+// Issue 20: not concurrent with the suite above, which already runs many binaries at once.
+describe('zli usage errors', () => {
+  it('refuses --url without a scheme with the message `config set` gives, exit 2 (no request sent)', async () => {
+    const env = await freshConfig();
+    const flagged = await runZli(['repo', 'list', '--url', '127.0.0.1:5000'], env);
+    const set = await runZli(['config', 'add', 'main', '127.0.0.1:5000'], env);
+    expect(flagged.code).toBe(2);
+    expect(set.code).toBe(2);
+    const expected =
+      'invalid URL format: "127.0.0.1:5000" (expected http://host[:port] or https://host[:port])';
+    expect(flagged.stderr.replace(/\s*\n\s*›?\s*/g, ' ')).toContain(`--url: ${expected}`);
+    expect(set.stderr.replace(/\s*\n\s*›?\s*/g, ' ')).toContain(expected);
+  });
+
+  it('exits 2 on every usage error: unknown flag, missing argument, unknown command, bad --format', async () => {
+    const env = await freshConfig('{"configs":[{"_name":"main","url":"http://a"}]}');
+    const runs = await Promise.all([
+      runZli(['repo', 'list', '--bogus'], env),
+      runZli(['config', 'get', 'main'], env),
+      runZli(['no-such-command'], env),
+      runZli(['repo', 'list', '--url', 'http://127.0.0.1:9', '--format', 'xml'], env),
+      runZli(['repo', 'list', '--url', 'http://127.0.0.1:9', '--user', 'no-colon'], env),
+    ]);
+    expect(runs.map((run) => run.code)).toEqual([2, 2, 2, 2, 2]);
   });
 });

@@ -110,7 +110,7 @@ describe.concurrent('zli status against the real registry with authentication', 
     const missing = await zli(['status']);
     expect(missing.code).toBe(0);
     expect(missing.stdout).toContain('Server Status: unknown');
-    expect(missing.stdout).toContain("add the flag '--user [user]:[password]'");
+    expect(missing.stdout).toContain("add the flag '--user <user>:<password>'");
     expect(missing.stdout).toContain('Authentication: apikey, htpasswd');
     const wrong = JSON.parse((await zli(['status', '-f', 'json'], 'alice:nope')).stdout);
     expect(wrong).toMatchObject({ status: 'unknown', authMethods: ['apikey', 'htpasswd'] });

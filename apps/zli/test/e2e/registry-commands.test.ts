@@ -74,7 +74,7 @@ describe.concurrent('zli over a registry', () => {
   it('status says unknown without credentials and offline when nothing listens', async () => {
     const noCredentials = await runZli(['status', '--config', 'sec'], env);
     expect(noCredentials.stdout).toContain('Server Status: unknown');
-    expect(noCredentials.stdout).toContain("add the flag '--user [user]:[password]'");
+    expect(noCredentials.stdout).toContain("add the flag '--user <user>:<password>'");
     const offline = await runZli(['status', '--url', 'http://127.0.0.1:1', '-f', 'json'], env);
     expect(JSON.parse(offline.stdout)).toMatchObject({ status: 'offline' });
   });
