@@ -23,6 +23,7 @@ export type {
   AuthResult,
   Challenge,
   Decision,
+  DetectsManifestCollision,
   FilterRepositories,
   Identity,
   OnAuthenticated,
