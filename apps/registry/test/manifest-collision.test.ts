@@ -2,13 +2,16 @@
 // a behaviour action. When the caller's policies grant it, a DELETE by a digest that several tags share is
 // refused with 409 MANIFEST_INVALID instead of deleting every tag; admins and servers without access control
 // never detect. Reproduces zot's blackbox test (anonymousPolicy with detectManifestCollision, tags 1.36 and latest).
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { basic, get, htpasswdLines, pushImage } from './auth-fixtures.js';
 import { startTestRegistry, type TestRegistry } from './helpers.js';
 
+const execFileAsync = promisify(execFile);
 const registries: TestRegistry[] = [];
 afterEach(async () => {
   for (const registry of registries.splice(0)) await registry.dispose();
@@ -48,6 +51,25 @@ describe('DELETE of a manifest shared by several tags', () => {
     expect((await get(registry.url, '/v2/busybox/tags/list')).json.tags).toEqual(['latest']);
     // one entry left: the digest deletes now
     expect((await get(registry.url, `/v2/busybox/manifests/${digest}`, {}, 'DELETE')).status).toBe(202);
+  });
+
+  it('makes `skopeo delete` (which deletes by digest) fail with "manifest invalid", as zot\'s blackbox test expects', async () => {
+    const registry = await start(anonymous(['read', 'create', 'delete', 'detectManifestCollision']));
+    await pushTwoTags(registry.url);
+    const target = `docker://${new URL(registry.url).host}/busybox:1.36`;
+    // asynchronously: the server answers from this same process
+    const run = await execFileAsync('skopeo', ['--insecure-policy', 'delete', '--tls-verify=false', target], {
+      timeout: 30_000,
+    }).then(
+      () => ({ code: 0, output: '' }),
+      (error: { code?: number; stdout?: string; stderr?: string }) => ({
+        code: error.code,
+        output: `${error.stdout ?? ''}${error.stderr ?? ''}`,
+      }),
+    );
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('manifest invalid');
+    expect((await get(registry.url, '/v2/busybox/tags/list')).json.tags).toEqual(['1.36', 'latest']);
   });
 
   it('deletes the manifest and every tag without the permission', async () => {
