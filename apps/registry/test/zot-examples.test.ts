@@ -151,3 +151,33 @@ describe('zot verify > booleans written as strings', () => {
     expect(output).toContain('config is valid');
   });
 });
+
+describe('zot verify > event sinks (zot blackbox events_config_decoding)', () => {
+  const configWith = (sinks: unknown[]) => {
+    const path = join(workspace.directory, 'events.json');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        storage: { rootDirectory: join(workspace.directory, 'events') },
+        extensions: { events: { enable: true, sinks } },
+      }),
+    );
+    return path;
+  };
+  const httpSink = {
+    type: 'http',
+    address: 'http://127.0.0.1:9/events',
+    timeout: '15s',
+    credentials: { username: 'jane.joe', password: 'opensesame' },
+  };
+
+  it('accepts a sink with nested credentials', async () => {
+    expect((await verify(configWith([httpSink]))).code).toBe(0);
+  });
+
+  it('refuses an unknown sink type with "event sink is not supported"', async () => {
+    const { code, output } = await verify(configWith([httpSink, { ...httpSink, type: 'generic' }]));
+    expect(code).toBe(1);
+    expect(output).toContain('extensions.events.sinks[1].type: "generic": event sink is not supported');
+  });
+});

@@ -71,7 +71,7 @@ export function parseConfig(input: string | unknown, options: ParseOptions = {})
 
   const issues = [...keyIssues, ...schemaIssues, ...crossIssues.issues];
   if (issues.length > 0) throw new ConfigError('CONFIG_INVALID', issues, options.sourceName);
-  for (const warning of warnings) options.onWarning?.(warning);
+  for (const warning of [...warnings, ...unusedSettings(config)]) options.onWarning?.(warning);
 
   // zot's Go zero value: a remote-only store has an empty rootDirectory, which serve refuses (compose.ts)
   const storage = objectAt(config.storage);
@@ -79,4 +79,19 @@ export function parseConfig(input: string | unknown, options: ParseOptions = {})
   const http = objectAt(config.http);
   if (http !== undefined && typeof http.port === 'string') http.port = Number(http.port);
   return deepFreeze(config) as unknown as ZotConfig;
+}
+
+/** Settings that load but do nothing as written: worth a word, not a refusal (zot accepts them too). */
+function unusedSettings(config: Record<string, unknown>): ConfigIssue[] {
+  const found: ConfigIssue[] = [];
+  const metricsUsers = objectAt(objectAt(objectAt(config.http)?.accessControl)?.metrics);
+  const metrics = objectAt(objectAt(config.extensions)?.metrics);
+  if (metricsUsers !== undefined && (metrics === undefined || metrics.enable === false)) {
+    found.push({
+      path: 'http.accessControl.metrics',
+      message:
+        "has no effect: the metrics endpoint exists only with extensions.metrics enabled (as in zot's full build)",
+    });
+  }
+  return found;
 }
