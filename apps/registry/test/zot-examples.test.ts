@@ -152,6 +152,31 @@ describe('zot verify > booleans written as strings', () => {
   });
 });
 
+describe('zot serve > booleans written as strings', () => {
+  it('turns a feature on with "true" and off with "false", as zot does', async () => {
+    const on = await startRegistry({
+      config: parseConfig({
+        storage: { rootDirectory: join(workspace.directory, 'sb-on') },
+        extensions: { metrics: { enable: 'true' } },
+      }),
+      port: 0,
+    });
+    const off = await startRegistry({
+      config: parseConfig({
+        storage: { rootDirectory: join(workspace.directory, 'sb-off') },
+        extensions: { metrics: { enable: 'false' } },
+      }),
+      port: 0,
+    });
+    try {
+      expect((await fetch(`${on.url}/metrics`)).status).toBe(200);
+      expect((await fetch(`${off.url}/metrics`)).status).toBe(404);
+    } finally {
+      await Promise.all([on.close(), off.close()]);
+    }
+  });
+});
+
 describe('zot verify > event sinks (zot blackbox events_config_decoding)', () => {
   const configWith = (sinks: unknown[]) => {
     const path = join(workspace.directory, 'events.json');
