@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerSearch, type SearchStandInOptions } from './fake-search.js';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -24,6 +25,8 @@ export interface FakeRegistryOptions {
   readonly mgmt?: boolean;
   /** Largest page of _catalog and tags/list, whatever `n` asks, so tests see pagination. */
   readonly maxPage?: number;
+  /** Announce and answer zot's GraphQL search (a stand-in: test/fake-search.ts). */
+  readonly search?: SearchStandInOptions;
 }
 
 export interface ImageSpec {
@@ -31,6 +34,8 @@ export interface ImageSpec {
   readonly architecture?: string;
   readonly created?: string;
   readonly layerBytes?: readonly number[];
+  /** Layers by content seed instead of size: images sharing a seed share that layer (base/derived images). */
+  readonly layerSeeds?: readonly string[];
 }
 
 function digestOf(body: Buffer): string {
@@ -90,9 +95,14 @@ export class FakeRegistry {
         }),
       ),
     );
-    const layers = (spec.layerBytes ?? [1000]).map((size, index) => ({
+    const contents =
+      spec.layerSeeds?.map((seed) => Buffer.from(`layer ${seed}`)) ??
+      (spec.layerBytes ?? [1000]).map((size, index) =>
+        Buffer.alloc(size, `${name}:${tag ?? ''}:${index}:${spec.architecture ?? ''}`),
+      );
+    const layers = contents.map((content) => ({
       mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
-      ...this.putBlob(repo, Buffer.alloc(size, `${name}:${tag ?? ''}:${index}:${spec.architecture ?? ''}`)),
+      ...this.putBlob(repo, content),
     }));
     return this.putManifest(
       name,
@@ -205,6 +215,16 @@ export class FakeRegistry {
         binaryType: '-mgmt-search',
         http: { auth },
       });
+    }
+    const search = this.options.search;
+    if (path === '/v2/_oci/ext/discover' && search !== undefined) {
+      return this.json(response, 200, {
+        extensions: [{ name: '_zot', url: 'https://zotregistry.dev', endpoints: ['/v2/_zot/ext/search'] }],
+      });
+    }
+    if (path === '/v2/_zot/ext/search' && search !== undefined) {
+      const query = url.searchParams.get('query') ?? '';
+      return this.json(response, 200, answerSearch(this.repos, query, search));
     }
     if (path === '/v2/_catalog')
       return this.page(response, url, 'repositories', [...this.repos.keys()].sort());

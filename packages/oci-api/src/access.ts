@@ -147,6 +147,17 @@ export async function checkAccess(
   });
 }
 
+/** zot's detectManifestCollision for `target` (an allowed delete); false without the port, as zot without authz. */
+export async function detectsManifestCollision(
+  c: Context<OciApiEnv>,
+  options: OciApiOptions,
+  target: AccessTarget,
+  identity: Identity | undefined,
+): Promise<boolean> {
+  if (options.detectsManifestCollision === undefined) return false;
+  return options.detectsManifestCollision(accessRequest(c, options, target, identity));
+}
+
 /** Asks authorize without throwing: used to filter the catalog and to decide whether a mount source is readable. */
 export async function isAllowed(
   c: Context<OciApiEnv>,

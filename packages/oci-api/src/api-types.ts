@@ -4,6 +4,7 @@ import type {
   Authenticate,
   Authorize,
   Challenge,
+  DetectsManifestCollision,
   FilterRepositories,
   Identity,
   OnAuthenticated,
@@ -53,6 +54,8 @@ export interface OciApiOptions {
   authenticate?: Authenticate;
   /** Absent: everything is allowed. */
   authorize?: Authorize;
+  /** zot's detectManifestCollision for this caller and repository. Absent: never (zot without access control). */
+  detectsManifestCollision?: DetectsManifestCollision;
   /** WWW-Authenticate values for a 401. Absent: `Basic realm="zot"`. */
   challenge?: Challenge;
   /** Extra response headers once a request is authenticated (session cookies). */

@@ -24,6 +24,7 @@ export type {
   AuthResult,
   Challenge,
   Decision,
+  DetectsManifestCollision,
   FilterRepositories,
   Identity,
   OnAuthenticated,

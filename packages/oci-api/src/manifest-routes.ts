@@ -2,6 +2,8 @@
 // "Deleting tags", "Deleting manifests").
 
 import { jsonNestsDeeperThan, MAX_JSON_DEPTH, parseJsonWithinDepth } from '@zot-ts/oci-store';
+import { detectsManifestCollision } from './access.js';
+import { OciHttpError } from './error-status.js';
 import { readLimitedBody } from './http-io.js';
 import { classifyReference, isDigest, isTag } from './reference.js';
 import {
@@ -11,7 +13,7 @@ import {
   type RouteOf,
   repositoryOf,
 } from './route-context.js';
-import { type ManifestStore, OciError } from './store-contract.js';
+import { isOciError, type ManifestStore, OciError } from './store-contract.js';
 
 /**
  * Content negotiation: an Accept header that names media types, none of them the stored one and no wildcard,
@@ -133,8 +135,22 @@ async function putManifest(ctx: RouteContext, route: RouteOf<'manifest'>): Promi
 
 async function deleteManifest(ctx: RouteContext, route: RouteOf<'manifest'>): Promise<Response> {
   const referenceType = classifyReference(route.reference);
-  await ctx.access({ action: 'delete', repository: route.name, reference: route.reference, referenceType });
-  await repositoryOf(ctx, route.name).manifests.delete(route.reference);
+  const target = {
+    action: 'delete',
+    repository: route.name,
+    reference: route.reference,
+    referenceType,
+  } as const;
+  const identity = await ctx.access(target);
+  const detectCollision = await detectsManifestCollision(ctx.c, ctx.options, target, identity);
+  try {
+    await repositoryOf(ctx, route.name).manifests.delete(route.reference, { detectCollision });
+  } catch (error) {
+    // zot answers a collision with 409 Conflict; MANIFEST_INVALID is 400 everywhere else
+    if (detectCollision && isOciError(error, 'MANIFEST_INVALID'))
+      throw new OciHttpError('MANIFEST_INVALID', { status: 409, detail: error.detail });
+    throw error;
+  }
   // distribution-spec "Deleting tags" / "Deleting manifests": 202 Accepted
   return ctx.c.body(null, 202, { 'Content-Length': '0' });
 }

@@ -73,6 +73,13 @@ export type Decision =
 
 export type Authorize = (request: AccessRequest) => Decision | Promise<Decision>;
 
+/**
+ * zot's behaviour action `detectManifestCollision`: asked on a manifest DELETE already allowed (`request` is that
+ * delete). True makes a DELETE by a digest that several tags share answer 409 MANIFEST_INVALID instead of
+ * deleting them all.
+ */
+export type DetectsManifestCollision = (request: AccessRequest) => boolean | Promise<boolean>;
+
 /** The WWW-Authenticate challenge(s) for a 401 on this request (Basic realm=..., Bearer realm=...,scope=...). */
 export type Challenge = (request: {
   repository: string;

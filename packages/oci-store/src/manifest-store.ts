@@ -134,7 +134,7 @@ export function createManifestStore(context: StoreContext, repository: string): 
     }
   }
 
-  async function remove(reference: string): Promise<void> {
+  async function remove(reference: string, options: { detectCollision?: boolean } = {}): Promise<void> {
     const parsed = parseReference(reference, 'MANIFEST_UNKNOWN');
     const removed = await context.locks.withRepoLock(repository, async () => {
       const index = await existingIndex();
@@ -143,6 +143,12 @@ export function createManifestStore(context: StoreContext, repository: string): 
       const gone = index.manifests.filter(matches);
       const first = gone[0];
       if (!first) throw new OciError('MANIFEST_UNKNOWN', { detail: { reference } });
+      // zot (RemoveManifestDescByReference): more than one entry for the reference is a collision
+      if (options.detectCollision === true && gone.length > 1) {
+        throw new OciError('MANIFEST_INVALID', {
+          detail: { reference, reason: 'multiple manifests found', entries: gone.length },
+        });
+      }
       index.manifests = index.manifests.filter((entry) => !matches(entry));
       if (parsed.kind === 'tag' && !findByDigest(index, first.digest)) {
         // zot (RemoveManifestDescByReference): deleting the last tag keeps the manifest, untagged

@@ -108,8 +108,12 @@ export interface ManifestStore {
     content: Uint8Array,
     options?: { tags?: string[] },
   ): Promise<PutManifestResult>;
-  /** By tag: removes the tag only. By digest: removes the manifest and every tag pointing at it. */
-  delete(reference: string): Promise<void>;
+  /**
+   * By tag: removes the tag only. By digest: removes the manifest and every tag pointing at it; with
+   * `detectCollision` (zot's detectManifestCollision behaviour), a digest that several index entries (tags)
+   * share is refused with MANIFEST_INVALID instead, and nothing is removed.
+   */
+  delete(reference: string, options?: { detectCollision?: boolean }): Promise<void>;
 }
 
 export interface TagPage {

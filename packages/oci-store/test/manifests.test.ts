@@ -156,6 +156,21 @@ describe.each(storeKinds)('manifests, tags, referrers (%s)', (kind) => {
     await repo.blobs.delete(image.config.digest);
   });
 
+  it('ManifestStore > delete > with detectCollision refuses a digest several tags share, and removes nothing', async () => {
+    const repo = store.repository('app');
+    const image = imageOf('collide');
+    await pushImage(repo, image, '1.36');
+    await repo.manifests.put('latest', mediaTypes.ociManifest, image.manifest);
+    await expect(repo.manifests.delete(image.digest, { detectCollision: true })).rejects.toEqual(
+      ociErrorWith('MANIFEST_INVALID'),
+    );
+    expect((await repo.tags.list()).tags).toEqual(['1.36', 'latest']);
+    // by tag there is one entry: no collision
+    await repo.manifests.delete('1.36', { detectCollision: true });
+    await repo.manifests.delete(image.digest, { detectCollision: true });
+    await expect(repo.manifests.get(image.digest)).rejects.toEqual(ociErrorWith('MANIFEST_UNKNOWN'));
+  });
+
   it('BlobStore > delete > refuses a blob a manifest references with BLOB_IN_USE', async () => {
     const repo = store.repository('app');
     const image = imageOf('inuse');

@@ -13,7 +13,9 @@ export async function runVerify(args: string[]): Promise<number> {
   }
   let notBuilt: ReturnType<typeof refuseNotBuiltSettings>;
   try {
-    const config = await loadConfig(path);
+    const config = await loadConfig(path, {
+      onWarning: (warning) => process.stderr.write(`warning: ${warning.path}: ${warning.message}\n`),
+    });
     // settings zot accepts that we do not provide yet: storage ones are refused, the rest warned about
     notBuilt = refuseNotBuiltSettings(config, path);
     // CEL conditions are compiled here as the server compiles them at start: a broken expression is reported

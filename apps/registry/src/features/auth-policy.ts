@@ -34,6 +34,11 @@ export interface AccessPolicy {
   canReadMetrics(identity: Identity | undefined): boolean;
   /** adminPolicy membership; without auth everyone, with auth but no accessControl every authenticated user. */
   isAdmin(identity: Identity | undefined): boolean;
+  /**
+   * zot's behaviour action (UserAccessControl.Can): false without accessControl and for admins; otherwise
+   * whether the caller's policies (anonymousPolicy, defaultPolicy, policies) grant detectManifestCollision.
+   */
+  detectsManifestCollision(request: AccessRequest): boolean;
   /** Some repository lets anonymous callers do something. */
   anonymousPolicyExists(): boolean;
   /** Compiles `next` and swaps it in atomically; throws PolicyCompileError and keeps the old policies. */
@@ -100,6 +105,11 @@ export function createAccessPolicy(options: AccessPolicyOptions): AccessPolicy {
     isAdmin(identity) {
       if (authorizer === undefined) return !authEnabled || identity !== undefined;
       return authorizer.isAdmin(identity);
+    },
+
+    detectsManifestCollision(request) {
+      if (authorizer === undefined || authorizer.isAdmin(request.identity)) return false;
+      return authorizer.authorize({ ...request, action: 'detectManifestCollision' }).allowed;
     },
 
     anonymousPolicyExists: () => anonymousAllowed,

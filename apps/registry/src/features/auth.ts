@@ -147,6 +147,7 @@ export async function composeAuth(context: FeatureContext): Promise<{ feature: F
         ? {
             ...apiPorts,
             authorize: access.authorize,
+            detectsManifestCollision: access.detectsManifestCollision,
             filterRepositories: access.filterRepositories,
             challenge,
             now,

@@ -81,6 +81,11 @@ export interface RegistryClient {
   extensions(): Promise<RegistryExtension[]>;
   /** GET /v2/_zot/ext/signatures/<repo>/<digest>: the registry's verification of a manifest's signatures. */
   signatureVerification(repository: string, digest: string): Promise<SignatureVerification>;
+  /**
+   * One GraphQL query to zot's search API, sent as zot's zli sends it (GET /v2/_zot/ext/search?query=...);
+   * resolves to the parsed JSON body (`{data, errors}`), whatever GraphQL errors it holds.
+   */
+  searchQuery(query: string): Promise<unknown>;
 }
 
 function parseJson<T>(response: HttpResponse, url: string): T {
@@ -211,6 +216,12 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
         if (error instanceof RegistryClientError && error.code === 'NOT_FOUND') return [];
         throw error;
       }
+    },
+    async searchQuery(query) {
+      const { response, url } = await get(`/v2/_zot/ext/search?query=${encodeURIComponent(query)}`, {
+        'content-type': 'application/json',
+      });
+      return parseJson<unknown>(response, url);
     },
     async signatureVerification(repository, digest) {
       const { response, url } = await get(`/v2/_zot/ext/signatures/${repository}/${digest}`);
