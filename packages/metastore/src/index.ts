@@ -2,8 +2,30 @@
 
 export type { FileMetaStoreOptions } from './file-store.js';
 export { createFileMetaStore, DEFAULT_METADATA_DIRECTORY_NAME } from './file-store.js';
+export {
+  configIsImageConfig,
+  imageMetaOfIndex,
+  imageMetaOfManifest,
+  isIndexMediaType,
+  manifestMetaOf,
+} from './image-meta-build.js';
 export { createMemoryMetaStore } from './memory-store.js';
 export type { CollectionName } from './meta-state.js';
+export type { RepoMetaBackend, RepoMetaTx, UserPrefsRecord } from './repo-meta-backend.js';
+export { createMemoryRepoMetaBackend } from './repo-meta-backend.js';
+export {
+  artifactTypeOf,
+  COSIGN_SIGNATURE_ARTIFACT_TYPES,
+  deriveRepoFields,
+  imageCreatedAt,
+  isDigestReference,
+  NOTATION_SIGNATURE_ARTIFACT_TYPE,
+  platformOf,
+  recogniseSignature,
+  subjectDigestOf,
+  vendorOf,
+} from './repo-meta-derive.js';
+export { createRepoMetaStore, createUserPrefsStore } from './repo-meta-store.js';
 export type {
   DescriptorStatistics,
   ImageMeta,

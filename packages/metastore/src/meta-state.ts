@@ -2,6 +2,9 @@
 // interfaces implemented over them. Persistence is someone else's job: each mutation calls
 // `persist(collection)` and resolves when that promise does (immediately for the memory store,
 // after the atomic file write for the file store).
+
+import { createMemoryRepoMetaBackend, type RepoMetaBackend } from './repo-meta-backend.js';
+import { createRepoMetaStore, createUserPrefsStore } from './repo-meta-store.js';
 import {
   type ApiKeyRecord,
   type ApiKeyStore,
@@ -58,6 +61,9 @@ export function createStateStore(
   state: MetaState,
   persist: (collection: CollectionName) => Promise<void>,
   close: () => Promise<void>,
+  // The file store keeps repository metadata in memory only (it is parsed from storage again on start); the LMDB
+  // store in packages/metadb persists it.
+  repoMetaBackend: RepoMetaBackend = createMemoryRepoMetaBackend(),
 ): MetaStore {
   const users: UserStore = {
     async get(username) {
@@ -196,5 +202,7 @@ export function createStateStore(
     },
   };
 
-  return { users, apiKeys, sessions, tagTimes, signatureResults, close };
+  const repos = createRepoMetaStore(repoMetaBackend);
+  const userPrefs = createUserPrefsStore(repoMetaBackend);
+  return { users, apiKeys, sessions, tagTimes, signatureResults, repos, userPrefs, close };
 }

@@ -1,3 +1,5 @@
+import type { RepoMetaStore, UserPrefsStore } from './repo-meta-types.js';
+
 // The metadata store's records and its small role interfaces.
 // Every implementation (memory, files under the storage root, Redis later) runs the shared suite in
 // test/meta-store-contract.ts. Records handed out are copies: mutating them never changes the store.
@@ -125,6 +127,10 @@ export interface MetaStore {
   sessions: SessionStore;
   tagTimes: TagTimeStore;
   signatureResults: SignatureResultStore;
+  /** Repository and image metadata (zot's RepoMeta/ImageMeta), kept in step with storage by the registry. */
+  repos: RepoMetaStore;
+  /** Stars and bookmarks. */
+  userPrefs: UserPrefsStore;
   /** Waits for pending writes; the store must not be used afterwards. */
   close(): Promise<void>;
 }

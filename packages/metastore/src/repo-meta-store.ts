@@ -1,0 +1,232 @@
+// RepoMetaStore and UserPrefsStore written once over a RepoMetaBackend, following zot's boltdb.go
+// (SetRepoReference, AddManifestSignature, RemoveRepoReference, DeleteSignature, UpdateStatsOnDownload,
+// ToggleStarRepo). Every write reads, changes and puts back the repository inside one backend transaction and
+// recomputes the derived fields there, so readers never see a tag without its size and platforms.
+import type { RepoMetaBackend, RepoMetaTx } from './repo-meta-backend.js';
+import {
+  artifactTypeOf,
+  bodyOf,
+  deriveRepoFields,
+  emptyRepoMeta,
+  isDigestReference,
+  recogniseSignature,
+  stringMap,
+  subjectDigestOf,
+} from './repo-meta-derive.js';
+import type { ImageMeta, RepoMeta, RepoMetaStore, SignatureInfo, UserPrefsStore } from './repo-meta-types.js';
+
+function addSignature(repo: RepoMeta, reference: string, image: ImageMeta): boolean {
+  const signature = recogniseSignature(reference, image);
+  if (!signature) return false;
+  const layers = image.manifests[0]?.manifest.layers;
+  const info: SignatureInfo = {
+    signatureManifestDigest: image.digest,
+    layers: (Array.isArray(layers) ? layers : []).flatMap((layer) =>
+      typeof layer?.digest === 'string' ? [{ layerDigest: layer.digest as string, verified: false }] : [],
+    ),
+  };
+  if (signature.tag) info.signatureTag = signature.tag;
+  const bySigned = repo.signatures[signature.signedDigest] ?? {};
+  const list = bySigned[signature.tool] ?? [];
+  const existing = list.findIndex(
+    (entry) =>
+      entry.signatureManifestDigest === info.signatureManifestDigest ||
+      // zot: a legacy `.sig` tag has one entry, overwritten when the tag moves to a new signature manifest.
+      (info.signatureTag !== undefined && entry.signatureTag === info.signatureTag),
+  );
+  if (existing >= 0) list[existing] = info;
+  else list.push(info);
+  bySigned[signature.tool] = list;
+  repo.signatures[signature.signedDigest] = bySigned;
+  return true;
+}
+
+function removeSignature(repo: RepoMeta, reference: string, image: ImageMeta): boolean {
+  const signature = recogniseSignature(reference, image);
+  if (!signature) return false;
+  const bySigned = repo.signatures[signature.signedDigest];
+  const list = bySigned?.[signature.tool];
+  if (bySigned && list) {
+    const kept = list.filter((entry) => entry.signatureManifestDigest !== image.digest);
+    if (kept.length > 0) bySigned[signature.tool] = kept;
+    else delete bySigned[signature.tool];
+  }
+  return true;
+}
+
+function addReferrer(repo: RepoMeta, image: ImageMeta): void {
+  const body = bodyOf(image);
+  const subject = subjectDigestOf(body);
+  if (!body || !subject) return;
+  const list = (repo.referrers[subject] ?? []).filter((entry) => entry.digest !== image.digest);
+  list.push({
+    digest: image.digest,
+    mediaType: image.mediaType,
+    artifactType: artifactTypeOf(body),
+    size: image.size,
+    annotations: stringMap(body.annotations),
+  });
+  repo.referrers[subject] = list;
+}
+
+function removeReferrer(repo: RepoMeta, image: ImageMeta): void {
+  const subject = subjectDigestOf(bodyOf(image));
+  const list = subject === undefined ? undefined : repo.referrers[subject];
+  if (subject === undefined || !list) return;
+  repo.referrers[subject] = list.filter((entry) => entry.digest !== image.digest);
+}
+
+function forgetManifest(repo: RepoMeta, manifestDigest: string): void {
+  for (const bySigned of Object.values(repo.signatures)) {
+    for (const tool of ['cosign', 'notation'] as const) {
+      const list = bySigned[tool];
+      if (!list) continue;
+      const kept = list.filter((entry) => entry.signatureManifestDigest !== manifestDigest);
+      if (kept.length > 0) bySigned[tool] = kept;
+      else delete bySigned[tool];
+    }
+  }
+  for (const [subject, list] of Object.entries(repo.referrers)) {
+    repo.referrers[subject] = list.filter((entry) => entry.digest !== manifestDigest);
+  }
+}
+
+function putDerived(tx: RepoMetaTx, repo: RepoMeta): void {
+  deriveRepoFields(repo, (digest) => tx.getImage(digest));
+  tx.putRepo(repo);
+}
+
+export function createRepoMetaStore(backend: RepoMetaBackend): RepoMetaStore {
+  return {
+    setImageMeta: (image) => backend.write((tx) => tx.putImage(image)),
+    getImageMeta: (digest) => backend.read((tx) => tx.getImage(digest)),
+    getImageMetas: (digests) =>
+      backend.read((tx) => {
+        const found = new Map<string, ImageMeta>();
+        for (const digest of digests) {
+          const image = tx.getImage(digest);
+          if (image) found.set(digest, image);
+        }
+        return found;
+      }),
+
+    setRepoReference: (repository, reference, image, push) =>
+      backend.write((tx) => {
+        tx.putImage(image);
+        const repo = tx.getRepo(repository) ?? emptyRepoMeta(repository);
+        // zot records a signature only under the manifest it signs: no tag, no statistics, no referrer entry.
+        if (addSignature(repo, reference, image)) return putDerived(tx, repo);
+        addReferrer(repo, image);
+        if (!isDigestReference(reference)) {
+          const previous = repo.tags[reference];
+          // zot keeps the time a tag was first set while it keeps pointing somewhere.
+          const taggedAt = previous ? previous.taggedAt : push.at;
+          repo.tags[reference] = { digest: image.digest, mediaType: image.mediaType, taggedAt };
+        }
+        const stats = repo.statistics[image.digest];
+        if (!stats) {
+          repo.statistics[image.digest] = {
+            downloadCount: 0,
+            pushedAt: push.at,
+            ...(push.pushedBy ? { pushedBy: push.pushedBy } : {}),
+          };
+        } else {
+          stats.pushedAt ??= push.at;
+          if (push.pushedBy && !stats.pushedBy) stats.pushedBy = push.pushedBy;
+        }
+        putDerived(tx, repo);
+      }),
+
+    removeRepoReference: (repository, reference, manifestDigest) =>
+      backend.write((tx) => {
+        const repo = tx.getRepo(repository);
+        if (!repo) return;
+        const image = tx.getImage(manifestDigest);
+        if (image && removeSignature(repo, reference, image)) return putDerived(tx, repo);
+        if (isDigestReference(reference)) {
+          for (const [tag, descriptor] of Object.entries(repo.tags)) {
+            if (descriptor.digest === reference) delete repo.tags[tag];
+          }
+          // The manifest itself is gone: whatever it signed or referred to forgets it.
+          forgetManifest(repo, manifestDigest);
+        } else {
+          delete repo.tags[reference];
+        }
+        const stillTagged = Object.values(repo.tags).some(
+          (descriptor) => descriptor.digest === manifestDigest,
+        );
+        if (!stillTagged) {
+          if (image) removeReferrer(repo, image);
+          // A digest delete removes the manifest; a tag delete leaves an untagged manifest in storage whose
+          // statistics zot drops all the same.
+          delete repo.statistics[manifestDigest];
+          delete repo.signatures[manifestDigest];
+          delete repo.referrers[manifestDigest];
+        }
+        putDerived(tx, repo);
+      }),
+
+    getRepoMeta: (repository) => backend.read((tx) => tx.getRepo(repository)),
+    listRepoMetas: () => backend.read((tx) => tx.allRepos()),
+    repositoryNames: () => backend.read((tx) => tx.repoNames()),
+    deleteRepoMeta: (repository) => backend.write((tx) => tx.deleteRepo(repository)),
+
+    recordDownload: (repository, reference, at) =>
+      backend.write((tx) => {
+        const repo = tx.getRepo(repository);
+        if (!repo) return;
+        const digest = isDigestReference(reference) ? reference : repo.tags[reference]?.digest;
+        if (!digest) return;
+        let stats = repo.statistics[digest];
+        if (!stats) {
+          // zot: statistics may be missing for a tagged digest (a failed earlier update); an unknown digest is ignored.
+          if (!Object.values(repo.tags).some((descriptor) => descriptor.digest === digest)) return;
+          stats = { downloadCount: 0 };
+          repo.statistics[digest] = stats;
+        }
+        stats.downloadCount++;
+        stats.lastPullAt = at;
+        repo.downloadCount++;
+        tx.putRepo(repo);
+      }),
+
+    updateSignatureTrust: (repository, signedDigest, tool, signature) =>
+      backend.write((tx) => {
+        const repo = tx.getRepo(repository);
+        const list = repo?.signatures[signedDigest]?.[tool];
+        if (!repo || !list) return;
+        const index = list.findIndex(
+          (entry) => entry.signatureManifestDigest === signature.signatureManifestDigest,
+        );
+        if (index < 0) return;
+        list[index] = signature;
+        tx.putRepo(repo);
+      }),
+  };
+}
+
+export function createUserPrefsStore(backend: RepoMetaBackend): UserPrefsStore {
+  const toggle = (username: string, repository: string, field: 'starred' | 'bookmarked') =>
+    backend.write((tx) => {
+      const prefs = tx.getUserPrefs(username) ?? { username, starred: [], bookmarked: [] };
+      const had = prefs[field].includes(repository);
+      prefs[field] = had
+        ? prefs[field].filter((name) => name !== repository)
+        : [...prefs[field], repository].sort();
+      tx.putUserPrefs(prefs);
+      if (field === 'starred') {
+        const repo = tx.getRepo(repository);
+        if (repo) {
+          repo.starCount = Math.max(0, repo.starCount + (had ? -1 : 1));
+          tx.putRepo(repo);
+        }
+      }
+      return had ? ('removed' as const) : ('added' as const);
+    });
+  return {
+    toggleStar: (username, repository) => toggle(username, repository, 'starred'),
+    toggleBookmark: (username, repository) => toggle(username, repository, 'bookmarked'),
+    starredRepositories: (username) => backend.read((tx) => tx.getUserPrefs(username)?.starred ?? []),
+    bookmarkedRepositories: (username) => backend.read((tx) => tx.getUserPrefs(username)?.bookmarked ?? []),
+  };
+}
