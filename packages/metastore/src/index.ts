@@ -1,7 +1,7 @@
 // Public API of @zot-ts/metastore: what is not exported here is internal.
 
-export type { FileMetaStoreOptions } from './file-store.js';
-export { createFileMetaStore, DEFAULT_METADATA_DIRECTORY_NAME } from './file-store.js';
+export type { FileMetaSnapshot, FileMetaStoreOptions } from './file-store.js';
+export { createFileMetaStore, DEFAULT_METADATA_DIRECTORY_NAME, readFileMetaDirectory } from './file-store.js';
 export {
   configIsImageConfig,
   imageMetaOfIndex,
@@ -53,6 +53,7 @@ export type {
   SignatureCheck,
   SignatureResult,
   SignatureResultStore,
+  StorageSyncStore,
   TagTimeRecord,
   TagTimeStore,
   UserRecord,

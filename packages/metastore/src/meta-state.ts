@@ -14,6 +14,7 @@ import {
   type SessionStore,
   type SignatureResult,
   type SignatureResultStore,
+  type StorageSyncStore,
   type TagTimeRecord,
   type TagTimeStore,
   type UserRecord,
@@ -204,5 +205,11 @@ export function createStateStore(
 
   const repos = createRepoMetaStore(repoMetaBackend);
   const userPrefs = createUserPrefsStore(repoMetaBackend);
-  return { users, apiKeys, sessions, tagTimes, signatureResults, repos, userPrefs, close };
+  const fingerprints = new Map<string, string>();
+  const storageSync: StorageSyncStore = {
+    all: async () => new Map(fingerprints),
+    set: async (repository, fingerprint) => void fingerprints.set(repository, fingerprint),
+    clear: async (repository) => void fingerprints.delete(repository),
+  };
+  return { users, apiKeys, sessions, tagTimes, signatureResults, repos, userPrefs, storageSync, close };
 }

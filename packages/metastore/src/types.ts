@@ -121,6 +121,15 @@ export interface SignatureResultStore {
   delete(manifestDigest: string): Promise<void>;
 }
 
+/** An opaque fingerprint of a repository's index.json (e.g. its size and modification time). */
+export interface StorageSyncStore {
+  /** Every repository with a fingerprint. */
+  all(): Promise<Map<string, string>>;
+  set(repository: string, fingerprint: string): Promise<void>;
+  /** Forgets the fingerprint: the repository is re-read on the next start. */
+  clear(repository: string): Promise<void>;
+}
+
 export interface MetaStore {
   users: UserStore;
   apiKeys: ApiKeyStore;
@@ -131,6 +140,12 @@ export interface MetaStore {
   repos: RepoMetaStore;
   /** Stars and bookmarks. */
   userPrefs: UserPrefsStore;
+  /**
+   * Per repository, what storage looked like when its metadata was last known to match it, so a restart re-reads
+   * only repositories that changed (zot's GetRepoLastUpdated in ParseStorage). Optional: a store without it makes
+   * the registry parse every repository on start.
+   */
+  storageSync?: StorageSyncStore;
   /** Waits for pending writes; the store must not be used afterwards. */
   close(): Promise<void>;
 }

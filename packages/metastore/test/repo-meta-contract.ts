@@ -264,4 +264,16 @@ export function describeRepoMetaContract(getStore: () => MetaStore): void {
       expect(await store.userPrefs.toggleBookmark('alice', 'app')).toBe('removed');
     });
   });
+
+  describe('storageSync', () => {
+    it('keeps a fingerprint per repository until cleared', async () => {
+      const sync = getStore().storageSync;
+      if (!sync) return; // optional part of the seam: the registry then parses every repository on start
+      await sync.set('app', 'size=10 mtime=1');
+      await sync.set('other', 'size=20 mtime=2');
+      await sync.set('app', 'size=11 mtime=3');
+      await sync.clear('other');
+      expect([...(await sync.all())]).toEqual([['app', 'size=11 mtime=3']]);
+    });
+  });
 }
