@@ -139,6 +139,13 @@ export interface RepositoryStore {
   readonly tags: TagStore;
   readonly referrers: ReferrersStore;
   exists(): Promise<boolean>;
+  /**
+   * Changes whenever index.json may have changed (the driver's version of the file, else its size and modification
+   * time); undefined when the repository has no index.json. Lets a metadata database re-read only what changed.
+   */
+  indexFingerprint(): Promise<string | undefined>;
+  /** Every entry of index.json (tagged or not) with the fingerprint of the file read; never mutate them. */
+  indexManifests(): Promise<{ fingerprint: string; manifests: readonly Descriptor[] } | undefined>;
 }
 
 export interface CatalogPage {
