@@ -22,7 +22,9 @@ const decoder = new TextDecoder();
 const parseJson = (bytes: Uint8Array): OciJson | undefined => {
   try {
     const value: unknown = JSON.parse(decoder.decode(bytes));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as OciJson) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as OciJson)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -41,10 +43,14 @@ async function readConfig(repository: RepositoryStore, manifest: OciJson): Promi
   }
 }
 
-async function readManifestMeta(repository: RepositoryStore, digest: string): Promise<ManifestMeta | undefined> {
+async function readManifestMeta(
+  repository: RepositoryStore,
+  digest: string,
+): Promise<ManifestMeta | undefined> {
   const stored = await repository.manifests.get(digest);
   const manifest = parseJson(stored.content);
-  if (!manifest || isIndexMediaType(stored.mediaType) || !isManifestMediaType(stored.mediaType)) return undefined;
+  if (!manifest || isIndexMediaType(stored.mediaType) || !isManifestMediaType(stored.mediaType))
+    return undefined;
   return manifestMetaOf({
     digest: stored.digest,
     size: stored.size,
@@ -75,7 +81,9 @@ export async function readImageMeta(
     return imageMetaOfManifest(manifest);
   }
   const children: ManifestMeta[] = [];
-  const descriptors = Array.isArray(body.manifests) ? (body.manifests as { digest?: unknown; mediaType?: unknown }[]) : [];
+  const descriptors = Array.isArray(body.manifests)
+    ? (body.manifests as { digest?: unknown; mediaType?: unknown }[])
+    : [];
   const known = await metaStore.repos.getImageMetas(
     descriptors.flatMap((child) => (typeof child.digest === 'string' ? [child.digest] : [])),
   );

@@ -32,7 +32,12 @@ async function allRepositories(store: Store): Promise<string[]> {
  * ResetRepoReferences), every entry is set again (image metas already known by digest are not read again:
  * a digest names immutable content). Stars and download counts of what is still there are kept.
  */
-export async function syncRepository(store: Store, metaStore: MetaStore, name: string, now: Date): Promise<void> {
+export async function syncRepository(
+  store: Store,
+  metaStore: MetaStore,
+  name: string,
+  now: Date,
+): Promise<void> {
   const repository = store.repository(name);
   const snapshot = await repository.indexManifests();
   if (snapshot === undefined) {
@@ -62,7 +67,8 @@ export async function syncRepository(store: Store, metaStore: MetaStore, name: s
       ...Object.values(known.referrers).flatMap((list) => list.map((referrer) => referrer.digest)),
     ]);
     for (const digest of madeBy) {
-      if (!digestsInStorage.has(digest)) writes.push(metaStore.repos.removeRepoReference(name, digest, digest));
+      if (!digestsInStorage.has(digest))
+        writes.push(metaStore.repos.removeRepoReference(name, digest, digest));
     }
   }
 

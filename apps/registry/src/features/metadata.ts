@@ -116,7 +116,9 @@ export function createMetadataSync(options: {
     ]);
     const missing = entries.filter(
       (entry) =>
-        entry.tag !== firstTag && entry.descriptor.digest === digest && known?.tags[entry.tag]?.digest !== digest,
+        entry.tag !== firstTag &&
+        entry.descriptor.digest === digest &&
+        known?.tags[entry.tag]?.digest !== digest,
     );
     if (missing.length === 0) return;
     // the first tag's write is issued but maybe not committed: wait for it, it carries the image meta
