@@ -6,9 +6,11 @@
 // event order; each reads what it needs from storage, then issues its database write without waiting for the
 // commit, so writes land in event order while LMDB batches their commits.
 //
-// Crash safety: the first event of a repository in this run clears its storage fingerprint (before its update is
-// written); a clean shutdown records the fingerprints again once every job is done. After a kill -9 the
-// repositories touched since the start lack a fingerprint, and the next start re-reads exactly those.
+// Crash safety: LMDB commits whole or not at all, so a kill -9 leaves the database as of some event. Storage
+// fingerprints are recorded only by the start-up parse and by a clean shutdown (once every job is done); after a
+// kill the index.json of every repository changed since then no longer matches its fingerprint, and the next
+// start re-reads exactly those. (The first event of a repository in a run also clears its fingerprint, so even
+// a fingerprint that failed to change, e.g. a coarse modification time, cannot hide a lost update.)
 import type { MetaStore } from '@zot-ts/metastore';
 import type { OciApiObserver } from '@zot-ts/oci-api';
 import type { Store, StoreEvent } from '@zot-ts/oci-store';
