@@ -3,7 +3,8 @@
 // can name the same expensive list many times, or spread fragments that spread fragments. The measure walks each
 // fragment once (memoised), so an exponentially expanding fragment tree costs linear time to measure.
 //   depth:       the deepest field nesting (introspection's TypeRef chain needs about 12)
-//   cost:        fields, where a list field's children count `listFactor` times (a rough "items per list")
+//   cost:        fields, where a list field's children count `listFactor` times (a rough "items per list"),
+//                3 times in introspection types
 //   rootFields:  top-level queries in the operation (each one is a resolver that may read every repository)
 import {
   type DocumentNode,
@@ -78,7 +79,10 @@ export function checkQueryLimits(
                 : undefined;
         let factor = 1;
         if (fieldDef !== undefined && selection.selectionSet !== undefined) {
-          factor = isListType(getNullableType(fieldDef.type)) ? limits.listFactor : 1;
+          // the schema's own lists (types, fields, args) are small and fixed: a lower factor lets GraphQL tools
+          // run the full introspection query while data lists keep theirs
+          const introspection = parent?.name.startsWith('__') === true;
+          factor = isListType(getNullableType(fieldDef.type)) ? (introspection ? 3 : limits.listFactor) : 1;
           child = measure(selection.selectionSet, getNamedType(fieldDef.type));
         }
         cost += 1 + factor * child.cost;
