@@ -29,7 +29,7 @@ export interface ImageAnnotations {
 type Strings = Record<string, string>;
 
 /** zot's GetAnnotationValue: the OCI key unless empty, else the label-schema key. */
-function valueOf(map: Strings, [annotationKey, labelKey]: readonly [string, string]): string {
+function annotationValue(map: Strings, [annotationKey, labelKey]: readonly [string, string]): string {
   const value = map[annotationKey];
   if (value !== undefined && value !== '') return value;
   return map[labelKey] ?? '';
@@ -37,14 +37,14 @@ function valueOf(map: Strings, [annotationKey, labelKey]: readonly [string, stri
 
 function fromOne(map: Strings): ImageAnnotations {
   return {
-    created: parseTime(valueOf(map, KEYS.created)),
-    description: valueOf(map, KEYS.description),
-    licenses: valueOf(map, KEYS.licenses),
-    title: valueOf(map, KEYS.title),
-    documentation: valueOf(map, KEYS.documentation),
-    source: valueOf(map, KEYS.source),
+    created: parseTime(annotationValue(map, KEYS.created)),
+    description: annotationValue(map, KEYS.description),
+    licenses: annotationValue(map, KEYS.licenses),
+    title: annotationValue(map, KEYS.title),
+    documentation: annotationValue(map, KEYS.documentation),
+    source: annotationValue(map, KEYS.source),
     labels: map[LABELS_KEY] ?? '',
-    vendor: valueOf(map, KEYS.vendor),
+    vendor: annotationValue(map, KEYS.vendor),
     authors: map[AUTHORS_KEY] ?? '',
   };
 }

@@ -34,6 +34,9 @@ beforeAll(async () => {
   });
 });
 
+// biome-ignore lint/suspicious/noExplicitAny: answers are checked by shape with toEqual/toMatch
+const bodyOf = async (response: Response): Promise<any> => response.json();
+
 const post = (body: string, caller?: Caller, contentType = 'application/json') =>
   api.handle(
     new Request('http://x/v2/_zot/ext/search', {
@@ -95,7 +98,7 @@ describe('limits', () => {
     const response = await post(JSON.stringify({ query: `{ ${aliases} }` }));
     expect(performance.now() - started).toBeLessThan(200);
     expect(response.status).toBe(422);
-    expect((await response.json()).errors[0].message).toMatch(/top-level fields/);
+    expect((await bodyOf(response)).errors[0].message).toMatch(/top-level fields/);
   });
 
   it('refuses an exponential fragment tree by its cost without expanding it', async () => {
@@ -111,7 +114,7 @@ describe('limits', () => {
     );
     expect(performance.now() - started).toBeLessThan(200);
     expect(response.status).toBe(422);
-    expect((await response.json()).errors[0].message).toMatch(/cost exceeds/);
+    expect((await bodyOf(response)).errors[0].message).toMatch(/cost exceeds/);
   });
 
   it('refuses deep introspection nesting, a deeply nested JSON body and an oversized body', async () => {
@@ -121,7 +124,7 @@ describe('limits', () => {
       JSON.stringify({ query: `{ __schema { types { fields { type { ${nested} } } } } }` }),
     );
     expect(deep.status).toBe(422);
-    expect((await deep.json()).errors[0].message).toMatch(/depth exceeds/);
+    expect((await bodyOf(deep)).errors[0].message).toMatch(/depth exceeds/);
 
     const started = performance.now();
     const bomb = await post(
@@ -139,7 +142,7 @@ describe('limits', () => {
       JSON.stringify({ query: `{ ImageList(repo: "") { Results { ${'Tag '.repeat(20_000)} } } }` }),
     );
     expect(response.status).toBe(422);
-    expect((await response.json()).errors[0].message).toMatch(/token/);
+    expect((await bodyOf(response)).errors[0].message).toMatch(/token/);
   });
 });
 
@@ -151,34 +154,36 @@ describe('HTTP', () => {
     const get = await api.handle(new Request(url), undefined);
     expect(get.status).toBe(200);
     expect(get.headers.get('content-type')).toMatch(/application\/json/);
-    expect(await get.json()).toEqual({ data: { ImageList: { Page: { TotalCount: 1 } } } });
+    expect(await bodyOf(get)).toEqual({ data: { ImageList: { Page: { TotalCount: 1 } } } });
     const named = await post(
       JSON.stringify({
         query: 'query A { __typename } query B { ImageList(repo: "") { Page { ItemCount } } }',
         operationName: 'B',
       }),
     );
-    expect(await named.json()).toEqual({ data: { ImageList: { Page: { ItemCount: 1 } } } });
+    expect(await bodyOf(named)).toEqual({ data: { ImageList: { Page: { ItemCount: 1 } } } });
   });
 
   it('answers a syntax error or an unknown field with 422, a bad body with 400, as gqlgen does', async () => {
     expect((await post('{"query":"{ ImageList( }"}')).status).toBe(422);
     const unknown = await post(JSON.stringify({ query: '{ NoSuchQuery }' }));
     expect(unknown.status).toBe(422);
-    expect((await unknown.json()).errors[0].message).toMatch(/Cannot query field "NoSuchQuery"/);
+    expect((await bodyOf(unknown)).errors[0].message).toMatch(/Cannot query field "NoSuchQuery"/);
     expect((await post('{not json')).status).toBe(400);
     expect((await post('query=x', undefined, 'text/plain')).status).toBe(400);
   });
 
   it('keeps introspection on (zot UI and GraphQL tools read the schema)', async () => {
     const response = await post(JSON.stringify({ query: '{ __schema { queryType { fields { name } } } }' }));
-    const names = (await response.json()).data.__schema.queryType.fields.map((f: { name: string }) => f.name);
+    const names = (await bodyOf(response)).data.__schema.queryType.fields.map(
+      (f: { name: string }) => f.name,
+    );
     // the full introspection query of GraphQL tools (GraphiQL, codegen) fits within the limits
     const full = await post(
       JSON.stringify({ query: getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true }) }),
     );
     expect(full.status).toBe(200);
-    expect((await full.json()).data.__schema.types.length).toBeGreaterThan(20);
+    expect((await bodyOf(full)).data.__schema.types.length).toBeGreaterThan(20);
     expect(names).toEqual(
       expect.arrayContaining([
         'GlobalSearch',

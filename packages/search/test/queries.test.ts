@@ -7,9 +7,12 @@ type Caller = { username: string };
 let stores: Stores;
 let api: SearchApi<Caller>;
 
+// biome-ignore lint/suspicious/noExplicitAny: answers are checked by shape with toEqual
+type Json = any;
+
 async function query(text: string, variables?: Record<string, unknown>, caller?: Caller) {
   const result = await api.execute({ query: text, ...(variables ? { variables } : {}) }, caller);
-  return result.body as { data: any; errors?: { message: string }[] };
+  return result.body as { data: Json; errors?: { message: string }[] };
 }
 
 beforeEach(async () => {
