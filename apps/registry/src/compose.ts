@@ -20,6 +20,7 @@ import type { Feature, FeatureContext } from './features/feature.js';
 import { composeGc } from './features/gc.js';
 import { composeMetadata } from './features/metadata.js';
 import { composeMetrics } from './features/metrics.js';
+import { composeSearch } from './features/search.js';
 import { composeSignatures } from './features/signatures.js';
 import { type HealthState, healthRoutes } from './health.js';
 import { createLogger, type Logger, type LogSink, openSink } from './log-sink.js';
@@ -127,7 +128,7 @@ export async function composeRegistry(
     context.auth = auth;
     features.push(composedAuth.feature);
     // metadata before GC, so that at shutdown GC stops before the metadata queue drains
-    for (const compose of [composeMetrics, composeSignatures, composeMetadata, composeGc])
+    for (const compose of [composeMetrics, composeSignatures, composeMetadata, composeSearch, composeGc])
       features.push(await compose(context));
   } catch (error) {
     // a feature that cannot start (a broken policy, an unreadable trusted root) stops the server: release

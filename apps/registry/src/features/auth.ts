@@ -5,7 +5,7 @@
 // A broken policy expression throws PolicyCompileError here, so composeRegistry (and `zot serve`) fails with its path.
 import { type AuthResult, createApiKeyHandlers, createAuthenticator } from '@zot-ts/auth';
 import type { AccessControlConfig } from '@zot-ts/config';
-import type { Identity } from '@zot-ts/oci-api';
+import type { Action, Identity } from '@zot-ts/oci-api';
 import { distSpecVersion, registryVersion } from '../version.js';
 import { authEnabledIn, loadAuthMethods } from './auth-methods.js';
 import { composeOidc } from './auth-oidc.js';
@@ -20,6 +20,11 @@ export interface AuthFeature {
   isAdmin(identity: Identity | undefined): boolean;
   /** Whether this caller may read the repository (policies, as the catalog filters it), for extension routes. */
   canRead(identity: Identity | undefined, repository: string): boolean;
+  /**
+   * Whether this caller may do `action` in `repository` by the API's own policies; repository "" is the registry
+   * itself (/v2/, the catalog: anonymous callers only when auth is off or an anonymousPolicy exists).
+   */
+  can?(identity: Identity | undefined, action: Action, repository: string): boolean;
   /** Whether this user may read /metrics (accessControl.metrics.users); true when access control is off. */
   canReadMetrics(identity: Identity | undefined): boolean;
   /** The full authentication result, to tell wrong credentials (401) from anonymous callers. */
@@ -109,6 +114,20 @@ export async function composeAuth(context: FeatureContext): Promise<{ feature: F
     },
     isAdmin: (identity) => access.isAdmin(identity),
     canRead: (identity, repository) => access.filterRepositories(identity, [repository]).length === 1,
+    can: (identity, action, repository) =>
+      access.authorize({
+        action,
+        repository,
+        reference: '',
+        referenceType: '',
+        identity,
+        method: action === 'read' ? 'GET' : action === 'delete' ? 'DELETE' : 'PUT',
+        userAgent: '',
+        clientIp: '',
+        forwardedFor: [],
+        tls: { enabled: false, version: '' },
+        time: now(),
+      }).allowed,
     canReadMetrics: (identity) => access.canReadMetrics(identity),
     challenge: () => challenge({ repository: '', action: 'read' }),
     reloadAccessControl: (next) => access.reload(next),
