@@ -14,7 +14,11 @@ export interface GraphQLAnswer {
 }
 
 /** POSTs a GraphQL query once every metadata update so far is written. */
-export async function gql(running: RunningRegistry, query: string, headers: Record<string, string> = {}): Promise<GraphQLAnswer> {
+export async function gql(
+  running: RunningRegistry,
+  query: string,
+  headers: Record<string, string> = {},
+): Promise<GraphQLAnswer> {
   await metadataOf(running).sync.idle();
   const response = await fetch(`${running.url}/v2/_zot/ext/search`, {
     method: 'POST',
@@ -27,13 +31,26 @@ export async function gql(running: RunningRegistry, query: string, headers: Reco
 }
 
 /** An index of an amd64 and an arm64/v8 image, tagged `tag`; returns its digest. */
-export async function pushIndex(url: string, repository: string, tag: string, headers: Record<string, string> = {}): Promise<string> {
+export async function pushIndex(
+  url: string,
+  repository: string,
+  tag: string,
+  headers: Record<string, string> = {},
+): Promise<string> {
   const http = client(url);
   const request = (path: string, init: RequestInit) =>
     http.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), ...headers } });
   const children = [];
-  for (const [arch, variant] of [['amd64', ''], ['arm64', 'v8']] as const) {
-    const config = JSON.stringify({ architecture: arch, os: 'linux', ...(variant ? { variant } : {}), created: '2024-07-01T00:00:00Z' });
+  for (const [arch, variant] of [
+    ['amd64', ''],
+    ['arm64', 'v8'],
+  ] as const) {
+    const config = JSON.stringify({
+      architecture: arch,
+      os: 'linux',
+      ...(variant ? { variant } : {}),
+      created: '2024-07-01T00:00:00Z',
+    });
     const image = makeImage(`${repository}-${arch}`);
     const manifest = image.manifest.replace(
       /"config":\{[^}]*\}/,
@@ -53,10 +70,18 @@ export async function pushIndex(url: string, repository: string, tag: string, he
       body: manifest,
       headers: { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' },
     });
-    children.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256(manifest), size: Buffer.byteLength(manifest) });
+    children.push({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: sha256(manifest),
+      size: Buffer.byteLength(manifest),
+    });
   }
   const index = JSON.stringify({ schemaVersion: 2, mediaType: ociIndexType, manifests: children });
-  const put = await request(`/v2/${repository}/manifests/${tag}`, { method: 'PUT', body: index, headers: { 'Content-Type': ociIndexType } });
+  const put = await request(`/v2/${repository}/manifests/${tag}`, {
+    method: 'PUT',
+    body: index,
+    headers: { 'Content-Type': ociIndexType },
+  });
   if (put.status !== 201) throw new Error(`index push: ${put.status}`);
   return sha256(index);
 }

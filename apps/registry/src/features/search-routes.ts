@@ -20,7 +20,13 @@ export interface SearchRoutesOptions {
   userPrefs: boolean;
 }
 
-function specError(status: number, code: string, message: string, reason: string, headers: Record<string, string> = {}) {
+function specError(
+  status: number,
+  code: string,
+  message: string,
+  reason: string,
+  headers: Record<string, string> = {},
+) {
   return new Response(JSON.stringify({ errors: [{ code, message, detail: { reason } }] }), {
     status,
     headers: { 'Content-Type': 'application/json', ...headers },
@@ -40,9 +46,12 @@ export function searchRoutes(app: Hono<OciApiEnv>, options: SearchRoutesOptions)
     const allowed = result.kind !== 'rejected' && (auth.can?.(identity, 'read', '') ?? true);
     if (allowed) return { identity };
     const challenges = auth.challenge();
-    const challenge = challenges.length > 0 ? challenges.join(', ') : `Basic realm=${JSON.stringify(options.realm)}`;
+    const challenge =
+      challenges.length > 0 ? challenges.join(', ') : `Basic realm=${JSON.stringify(options.realm)}`;
     const reason = result.kind === 'rejected' ? result.reason : 'authentication required';
-    return specError(401, 'UNAUTHORIZED', 'authentication required', reason, { 'WWW-Authenticate': challenge });
+    return specError(401, 'UNAUTHORIZED', 'authentication required', reason, {
+      'WWW-Authenticate': challenge,
+    });
   }
 
   app.on(['GET', 'POST'], SEARCH_PATH, async function graphqlSearch(c) {
