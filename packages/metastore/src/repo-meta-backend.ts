@@ -34,6 +34,8 @@ export interface RepoMetaBackend {
   write<T>(fn: (tx: RepoMetaTx) => T): Promise<T>;
   /** Runs `fn` over a consistent view; puts are not allowed. */
   read<T>(fn: (tx: RepoMetaTx) => T): Promise<T>;
+  /** Changes with every committed write (see RepoMetaStore.changeMarker). */
+  changeMarker?(): number;
 }
 
 /** Maps in the process, with copies in and out so callers never share the stored objects. */
@@ -65,8 +67,16 @@ export function createMemoryRepoMetaBackend(): RepoMetaBackend {
   };
   // One transaction at a time by construction: `fn` is synchronous. A throwing write leaves earlier puts of the
   // same call in place, which the logic avoids by putting only at its end.
+  let writes = 0;
   return {
-    write: async (fn) => fn(tx),
+    write: async (fn) => {
+      try {
+        return fn(tx);
+      } finally {
+        writes++;
+      }
+    },
     read: async (fn) => fn(tx),
+    changeMarker: () => writes,
   };
 }

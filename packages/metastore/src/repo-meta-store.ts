@@ -97,7 +97,9 @@ function putDerived(tx: RepoMetaTx, repo: RepoMeta): void {
 }
 
 export function createRepoMetaStore(backend: RepoMetaBackend): RepoMetaStore {
+  const changeMarker = backend.changeMarker?.bind(backend);
   return {
+    ...(changeMarker === undefined ? {} : { changeMarker }),
     setImageMeta: (image) => backend.write((tx) => tx.putImage(image)),
     getImageMeta: (digest) => backend.read((tx) => tx.getImage(digest)),
     getImageMetas: (digests) =>

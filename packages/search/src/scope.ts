@@ -2,11 +2,16 @@
 // caller's stars and bookmarks, and the metadata store. zot filters in its MetaDB by the request's user access
 // context (reqCtx.RepoIsUserAvailable); here every query goes through this scope, so a repository the caller
 // cannot read is absent from every answer exactly as if it did not exist.
-import type { RepoMeta, RepoMetaStore, UserPrefsStore } from '@zot-ts/metastore';
+import type { ImageMeta, RepoMeta, UserPrefsStore } from '@zot-ts/metastore';
+import type { RepoReader } from './repo-cache.js';
 
 export interface SearchScope {
   readonly username: string | undefined;
-  readonly repos: RepoMetaStore;
+  /** Records through the shared cache (read-only). */
+  readonly repos: {
+    getRepoMeta(name: string): Promise<RepoMeta | undefined>;
+    getImageMetas(digests: readonly string[]): Promise<Map<string, ImageMeta>>;
+  };
   canRead(repository: string): boolean;
   /** Whether the caller may delete in the repository (ImageSummary.IsDeletable). */
   canDelete(repository: string): boolean;
@@ -19,7 +24,7 @@ export interface SearchScope {
 }
 
 export interface ScopeOptions {
-  repos: RepoMetaStore;
+  reader: RepoReader;
   userPrefs: UserPrefsStore;
   username: string | undefined;
   canRead: (repository: string) => boolean;
@@ -27,7 +32,12 @@ export interface ScopeOptions {
 }
 
 export function createScope(options: ScopeOptions): SearchScope {
-  const { repos, userPrefs, username } = options;
+  const { reader, userPrefs, username } = options;
+  // one repository is found in the cached list: the list is what every other query reads too
+  const repos = {
+    getRepoMeta: async (name: string) => (await reader.allRepos()).find((repo) => repo.name === name),
+    getImageMetas: (digests: readonly string[]) => reader.imageMetas(digests),
+  };
   const readable = new Map<string, boolean>();
   const canRead = (repository: string): boolean => {
     let allowed = readable.get(repository);
@@ -61,7 +71,7 @@ export function createScope(options: ScopeOptions): SearchScope {
       return bookmarked;
     },
     readableRepos: () => {
-      all ??= repos.listRepoMetas().then((list) => list.filter((repo) => canRead(repo.name)));
+      all ??= reader.allRepos().then((list) => list.filter((repo) => canRead(repo.name)));
       return all;
     },
     async repo(name) {

@@ -14,6 +14,7 @@ import {
 } from 'graphql';
 import { jsonNestsDeeperThan } from './json-guard.js';
 import { checkQueryLimits, DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits.js';
+import { createRepoReader } from './repo-cache.js';
 import { buildSearchSchema } from './schema.js';
 import { createScope } from './scope.js';
 import { handleUserPrefs } from './userprefs.js';
@@ -104,6 +105,7 @@ async function readBounded(request: Request, limit: number): Promise<string | un
 export function createSearchApi<I>(options: SearchApiOptions<I>): SearchApi<I> {
   const limits: SearchLimits = { ...DEFAULT_SEARCH_LIMITS, ...options.limits };
   const schema = buildSearchSchema();
+  const reader = createRepoReader(options.repos);
   const documents = new Map<string, DocumentNode>(); // parsed and validated queries (clients repeat theirs)
   const MAX_CACHED_DOCUMENTS = 200;
 
@@ -141,7 +143,7 @@ export function createSearchApi<I>(options: SearchApiOptions<I>): SearchApi<I> {
     const prepared = prepare(query, operationName ?? undefined);
     if (!('kind' in prepared)) return prepared;
     const scope = createScope({
-      repos: options.repos,
+      reader,
       userPrefs: options.userPrefs,
       username: options.usernameOf(identity),
       canRead: (repository) => options.canRead(identity, repository),

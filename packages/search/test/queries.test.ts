@@ -379,3 +379,34 @@ describe('CVE queries', () => {
     expect(CVE_DISABLED_MESSAGE).toMatch(/^cve search is disabled/);
   });
 });
+
+describe('cached records', () => {
+  it('a push or a star after a query shows in the next query (the store change marker moves)', async () => {
+    const names = async () =>
+      (await query('{ RepoListWithNewestImage { Results { Name StarCount } } }')).data.RepoListWithNewestImage
+        .Results;
+    expect((await names()).map((r: { Name: string }) => r.Name)).not.toContain('fresh');
+    await stores.push('fresh', 'v1', imageOf('fresh'), '2030-01-01T00:00:00Z');
+    expect((await names())[0]).toEqual({ Name: 'fresh', StarCount: 0 });
+    await stores.userPrefs.toggleStar('bob', 'fresh');
+    expect((await names())[0]).toEqual({ Name: 'fresh', StarCount: 1 });
+  });
+
+  it('a store without a change marker is read on every query', async () => {
+    const { changeMarker: _dropped, ...withoutMarker } = stores.repos;
+    const plain = createSearchApi<Caller>({
+      repos: withoutMarker,
+      userPrefs: stores.userPrefs,
+      canRead: () => true,
+      usernameOf: (caller) => caller?.username,
+    });
+    const count = async () =>
+      (
+        (await plain.execute({ query: '{ ImageList(repo: "") { Page { TotalCount } } }' }, undefined)).body
+          .data as Json
+      ).ImageList.Page.TotalCount;
+    expect(await count()).toBe(4);
+    await stores.push('fresh', 'v1', imageOf('fresh'));
+    expect(await count()).toBe(5);
+  });
+});
