@@ -108,9 +108,17 @@ try {
     'GlobalSearch "service" (every repository), page of 50': `{ GlobalSearch(query: "service", requestedPage: {limit: 50, offset: 0, sortBy: RELEVANCE}) { ${repoFields} } }`,
     'RepoListWithNewestImage, page of 50': `{ RepoListWithNewestImage(requestedPage: {limit: 50, offset: 0, sortBy: UPDATE_TIME}) { ${repoFields.replace('Results: Repos', 'Results')} } }`,
   };
-  const cells: [string, string, boolean][] = Object.entries(queries).map(([label, query]) => [label, query, false]);
+  const cells: [string, string, boolean][] = Object.entries(queries).map(([label, query]) => [
+    label,
+    query,
+    false,
+  ]);
   // the same RepoListWithNewestImage right after a write: the cached records are dropped and read again
-  cells.push(['RepoListWithNewestImage, page of 50, after a write', queries['RepoListWithNewestImage, page of 50'] ?? '', true]);
+  cells.push([
+    'RepoListWithNewestImage, page of 50, after a write',
+    queries['RepoListWithNewestImage, page of 50'] ?? '',
+    true,
+  ]);
   for (const [label, query, afterWrite] of cells) {
     const body = JSON.stringify({ query });
     const once = async () => {

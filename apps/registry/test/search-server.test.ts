@@ -195,6 +195,21 @@ describe('search through the real server', () => {
     expect(zot?.endpoints).toEqual(['/v2/_zot/ext/search', '/v2/_zot/ext/userprefs', '/v2/_zot/ext/mgmt']);
   });
 
+  it('a hostile query is refused with a GraphQL error in milliseconds; other methods get 405', async () => {
+    const aliases = Array.from(
+      { length: 2000 },
+      (_, i) => `a${i}: ImageList(repo: "") { Results { Manifests { History { Layer { Digest } } } } }`,
+    ).join(' ');
+    const started = performance.now();
+    const hostile = await gql(running, `{ ${aliases} }`);
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(hostile.status).toBe(422);
+    expect(hostile.errors?.[0]?.message).toMatch(/top-level fields/);
+    const del = await fetch(`${running.url}/v2/_zot/ext/search`, { method: 'DELETE' });
+    expect(del.status).toBe(405);
+    expect(del.headers.get('allow')).toBe('GET, POST');
+  });
+
   it('userprefs without authentication: anonymous callers get 403, as zot answers them', async () => {
     const put = await fetch(`${running.url}/v2/_zot/ext/userprefs?action=toggleStar&repo=team/app`, {
       method: 'PUT',

@@ -33,6 +33,13 @@ function specError(
   });
 }
 
+/** zot (gorilla/mux) answers a known path with another method 405; OPTIONS preflights are CORS's, earlier. */
+function methodNotAllowed(c: Context<OciApiEnv>, allow: string): Response {
+  return specError(405, 'UNSUPPORTED', 'method not allowed', `${c.req.method} is not one of ${allow}`, {
+    Allow: allow,
+  });
+}
+
 export function searchRoutes(app: Hono<OciApiEnv>, options: SearchRoutesOptions): void {
   const { api, auth } = options;
 
@@ -60,11 +67,14 @@ export function searchRoutes(app: Hono<OciApiEnv>, options: SearchRoutesOptions)
     return api.handle(c.req.raw, who.identity);
   });
 
+  app.all(SEARCH_PATH, (c) => methodNotAllowed(c, 'GET, POST'));
+
   if (options.userPrefs) {
     app.put(USERPREFS_PATH, async function userPreferences(c) {
       const who = await caller(c);
       if (who instanceof Response) return who;
       return api.handleUserPrefs(c.req.raw, who.identity);
     });
+    app.all(USERPREFS_PATH, (c) => methodNotAllowed(c, 'PUT'));
   }
 }
