@@ -197,7 +197,7 @@ describe('search through the real server', () => {
 
   it('a hostile query is refused with a GraphQL error in milliseconds; other methods get 405', async () => {
     const aliases = Array.from(
-      { length: 2000 },
+      { length: 100 },
       (_, i) => `a${i}: ImageList(repo: "") { Results { Manifests { History { Layer { Digest } } } } }`,
     ).join(' ');
     const started = performance.now();
