@@ -8,10 +8,12 @@ import {
   bodyOf,
   deriveRepoFields,
   emptyRepoMeta,
+  type ImageSummary,
   isDigestReference,
   recogniseSignature,
   stringMap,
   subjectDigestOf,
+  summariseImage,
 } from './repo-meta-derive.js';
 import type { ImageMeta, RepoMeta, RepoMetaStore, SignatureInfo, UserPrefsStore } from './repo-meta-types.js';
 
@@ -91,14 +93,42 @@ function forgetManifest(repo: RepoMeta, manifestDigest: string): void {
   }
 }
 
-function putDerived(tx: RepoMetaTx, repo: RepoMeta): void {
-  deriveRepoFields(repo, (digest) => tx.getImage(digest));
-  tx.putRepo(repo);
+/**
+ * Image summaries by digest, so that recomputing a repository's derived fields on each push reads no image
+ * records (zot keeps the same per-blob summary in its RepoBlobs bucket). Image content never changes under a
+ * digest; an index whose children were read again is re-summarised when its record is put.
+ */
+function createSummaryCache(maxEntries = 100_000) {
+  const cache = new Map<string, ImageSummary>();
+  const remember = (summary: ImageSummary): ImageSummary => {
+    cache.delete(summary.digest);
+    cache.set(summary.digest, summary);
+    if (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
+    return summary;
+  };
+  return {
+    put: (image: ImageMeta) => void remember(summariseImage(image)),
+    of(tx: RepoMetaTx, digest: string): ImageSummary | undefined {
+      const found = cache.get(digest);
+      if (found) return found;
+      const image = tx.getImage(digest);
+      return image ? remember(summariseImage(image)) : undefined;
+    },
+  };
 }
 
 export function createRepoMetaStore(backend: RepoMetaBackend): RepoMetaStore {
+  const summaries = createSummaryCache();
+  const putImage = (tx: RepoMetaTx, image: ImageMeta): void => {
+    tx.putImage(image);
+    summaries.put(image);
+  };
+  const putDerived = (tx: RepoMetaTx, repo: RepoMeta): void => {
+    deriveRepoFields(repo, (digest) => summaries.of(tx, digest));
+    tx.putRepo(repo);
+  };
   return {
-    setImageMeta: (image) => backend.write((tx) => tx.putImage(image)),
+    setImageMeta: (image) => backend.write((tx) => putImage(tx, image)),
     getImageMeta: (digest) => backend.read((tx) => tx.getImage(digest)),
     getImageMetas: (digests) =>
       backend.read((tx) => {
@@ -112,7 +142,7 @@ export function createRepoMetaStore(backend: RepoMetaBackend): RepoMetaStore {
 
     setRepoReference: (repository, reference, image, push) =>
       backend.write((tx) => {
-        tx.putImage(image);
+        putImage(tx, image);
         const repo = tx.getRepo(repository) ?? emptyRepoMeta(repository);
         // zot records a signature only under the manifest it signs: no tag, no statistics, no referrer entry.
         if (addSignature(repo, reference, image)) return putDerived(tx, repo);
@@ -171,7 +201,7 @@ export function createRepoMetaStore(backend: RepoMetaBackend): RepoMetaStore {
     repositoryNames: () => backend.read((tx) => tx.repoNames()),
     deleteRepoMeta: (repository) => backend.write((tx) => tx.deleteRepo(repository)),
 
-    recordDownload: (repository, reference, at) =>
+    recordDownload: (repository, reference, at, count = 1) =>
       backend.write((tx) => {
         const repo = tx.getRepo(repository);
         if (!repo) return;
@@ -184,9 +214,9 @@ export function createRepoMetaStore(backend: RepoMetaBackend): RepoMetaStore {
           stats = { downloadCount: 0 };
           repo.statistics[digest] = stats;
         }
-        stats.downloadCount++;
+        stats.downloadCount += count;
         stats.lastPullAt = at;
-        repo.downloadCount++;
+        repo.downloadCount += count;
         tx.putRepo(repo);
       }),
 
