@@ -6,13 +6,14 @@
 //    unchanged store (open the database + syncStorage, as the server does on start); median and max.
 // 3. Push latency through the real server: BENCH_PUSHES manifest PUTs (blobs pushed beforehand) with the metadata
 //    feature subscribed and with it detached, in alternating blocks; the median and p99 difference is what the
-//    metadata feature adds to a push. Also: the synchronous cost of the event handler, and how long the queue
-//    takes to apply the pushes in the background.
+//    metadata feature adds to a push. Back to back (gap 0) and with BENCH_GAPS ms between pushes. Also: the
+//    synchronous cost of the event handler (all a push waits for), process CPU per push with and without, and how
+//    long the queue takes to apply the pushes in the background.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseConfig } from '@zot-ts/config';
-import { createLmdbMetaStore, metadbPathsUnder } from '@zot-ts/metadb';
+import { createLmdbMetaStore } from '@zot-ts/metadb';
 import { createStore, digestOf, mediaTypes } from '@zot-ts/oci-store';
 import { syncStorage } from '../src/features/metadata-sync.js';
 import { startRegistry } from '../src/index.js';
@@ -107,9 +108,24 @@ async function benchStartup(): Promise<void> {
   console.log(
     `start-up parse of the unchanged store, ${runs} runs: median ${ms(median(times))}, max ${ms(Math.max(...times))}`,
   );
+  // what a search over every repository starts from (RepoListWithNewestImage, GlobalSearch)
+  const metaStore = await createLmdbMetaStore({ path });
+  const lists: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const started = performance.now();
+    const all = await metaStore.repos.listRepoMetas();
+    lists.push(performance.now() - started);
+    if (all.length !== repos) throw new Error(`listed ${all.length} repositories`);
+  }
+  console.log(`listRepoMetas() of ${repos} repositories: median ${ms(median(lists))}`);
+  await metaStore.close();
 }
 
-async function benchPushLatency(): Promise<void> {
+/**
+ * `gapMs` 0: manifest PUTs back to back on one connection, the worst case (the background work of one push runs
+ * while the next is served); a gap stands for what real clients do between manifests (upload layers, think).
+ */
+async function benchPushLatency(gapMs: number): Promise<void> {
   const pushRoot = join(base, 'push-root');
   rmSync(pushRoot, { recursive: true, force: true });
   const config = parseConfig({
@@ -175,6 +191,7 @@ async function benchPushLatency(): Promise<void> {
     });
     await response.arrayBuffer();
     (unsubscribe !== undefined ? withMeta : without).push(performance.now() - started);
+    if (gapMs > 0) await new Promise((done) => setTimeout(done, gapMs));
   }
   const queueStarted = performance.now();
   await feature.sync.idle();
@@ -185,7 +202,7 @@ async function benchPushLatency(): Promise<void> {
     0,
   );
   console.log(
-    `manifest PUT latency, ${withMeta.length} with metadata / ${without.length} without: median ${ms(median(withMeta))} / ${ms(median(without))}, p99 ${ms(quantile(withMeta, 0.99))} / ${ms(quantile(without, 0.99))}`,
+    `[gap ${gapMs} ms] manifest PUT latency, ${withMeta.length} with metadata / ${without.length} without: median ${ms(median(withMeta))} / ${ms(median(without))}, p99 ${ms(quantile(withMeta, 0.99))} / ${ms(quantile(without, 0.99))}`,
   );
   console.log(
     `process CPU per push (client and server in one process): ${ms(cpu.with / 1000 / withMeta.length)} with metadata, ${ms(cpu.without / 1000 / without.length)} without`,
@@ -201,4 +218,4 @@ async function benchPushLatency(): Promise<void> {
 
 await writeStorage();
 await benchStartup();
-await benchPushLatency();
+for (const gap of (process.env.BENCH_GAPS ?? '0,5').split(',')) await benchPushLatency(Number(gap));
