@@ -98,7 +98,7 @@ function forgetManifest(repo: RepoMeta, manifestDigest: string): void {
  * records (zot keeps the same per-blob summary in its RepoBlobs bucket). Image content never changes under a
  * digest; an index whose children were read again is re-summarised when its record is put.
  */
-function createSummaryCache(maxEntries = 100_000) {
+function createSummaryCache(maxEntries = 50_000) {
   const cache = new Map<string, ImageSummary>();
   const remember = (summary: ImageSummary): ImageSummary => {
     cache.delete(summary.digest);
