@@ -8,16 +8,10 @@ import {
   MetaStoreError,
   type StorageSyncStore,
 } from '@zot-ts/metastore';
-import {
-  lmdbApiKeys,
-  lmdbSessions,
-  lmdbSignatureResults,
-  lmdbTagTimes,
-  lmdbUsers,
-  writeTx,
-} from './lmdb-collections.js';
+import { lmdbApiKeys, lmdbSessions, lmdbSignatureResults, lmdbUsers, writeTx } from './lmdb-collections.js';
 import { openMetaEnv } from './lmdb-env.js';
 import { createLmdbRepoMetaBackend } from './lmdb-repo-backend.js';
+import { lmdbTagTimes } from './lmdb-tag-times.js';
 import { type MigrationOutcome, migrateFileStore } from './migrate-file-store.js';
 
 /**
