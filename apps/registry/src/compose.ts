@@ -109,7 +109,11 @@ export async function composeRegistry(
   const health: HealthState = { started: false, shuttingDown: false };
   const store = await createStore(storeOptionsOf(config));
   // one LMDB file under the storage root; the first wave's .zot-ts-meta directory is imported once
-  const metaStore = await createLmdbMetaStore(metadbPathsUnder(config.storage.rootDirectory));
+  const metaStore = await createLmdbMetaStore({
+    ...metadbPathsUnder(config.storage.rootDirectory),
+    // every manifest GET records a pull time: batch those writes (a time lost in a crash only keeps a tag)
+    pullSettleMs: 1000,
+  });
 
   // Features in order: auth first, because later ones (metrics, key upload) ask it who is calling.
   const context: FeatureContext = {

@@ -165,6 +165,23 @@ describe('metadata database through the real server', () => {
     expect(app?.statistics[one.digest]).toBeUndefined();
   });
 
+  it('PUT by digest with several ?tag= records every tag', async () => {
+    running = await startOnRoot(join(scratchDirectory(), 'data'));
+    const http = client(running.url);
+    const image = makeImage('multi-tag');
+    await http.pushBlob('app', image.config);
+    await http.pushBlob('app', image.layer);
+    const put = await http.request(`/v2/app/manifests/${image.digest}?tag=v1&tag=latest&tag=stable`, {
+      method: 'PUT',
+      body: image.manifest,
+      headers: { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' },
+    });
+    expect(put.status).toBe(201);
+    const app = await repoMetaOf(running, 'app');
+    expect(Object.keys(app?.tags ?? {}).sort()).toEqual(['latest', 'stable', 'v1']);
+    expect(new Set(Object.values(app?.tags ?? {}).map((t) => t.digest))).toEqual(new Set([image.digest]));
+  });
+
   it('a restart keeps the metadata, re-reads only changed repositories, and drops repositories gone from storage', async () => {
     const root = join(scratchDirectory(), 'data');
     running = await startOnRoot(root);

@@ -1,4 +1,4 @@
-// Users, API keys, sessions, tag push/pull times and signature results in LMDB, with the same behaviour as the
+// Users, API keys, sessions and signature results in LMDB (tag times: lmdb-tag-times.ts), with the same behaviour as the
 // memory store (the shared contract suite checks it). Each change that reads before it writes runs in one write
 // transaction, so two processes (or two requests) never lose each other's update.
 import {
@@ -9,16 +9,12 @@ import {
   type SessionStore,
   type SignatureResult,
   type SignatureResultStore,
-  type TagTimeRecord,
-  type TagTimeStore,
   type UserRecord,
   type UserStore,
 } from '@zot-ts/metastore';
 import type { MetaEnv } from './lmdb-env.js';
 
 const sortedUnique = (values: string[]): string[] => [...new Set(values)].sort();
-const tagKey = (repository: string, tag: string): string => `${repository}\0${tag}`;
-const isDigest = (reference: string): boolean => reference.includes(':');
 
 /** Runs `fn` in one write transaction; resolves with its result once committed. */
 export function writeTx<T>(env: MetaEnv, fn: () => T): Promise<T> {
@@ -123,45 +119,6 @@ export function lmdbSessions(env: MetaEnv): SessionStore {
           .map(({ key }) => key);
         for (const key of expired) void sessions.remove(key);
         return expired.length;
-      }),
-  };
-}
-
-export function lmdbTagTimes(env: MetaEnv): TagTimeStore {
-  const tagTimes = env.db.tagTimes;
-  const ofRepository = (repository: string) =>
-    tagTimes
-      .getRange({ start: `${repository}\0`, end: `${repository}\u0001` })
-      .map(({ key, value }) => ({ key, record: value as TagTimeRecord }));
-  return {
-    recordPush: (repository, tag, digest, at) =>
-      writeTx(env, () => {
-        const existing = tagTimes.get(tagKey(repository, tag)) as TagTimeRecord | undefined;
-        const next: TagTimeRecord = { repository, tag, digest, pushedAt: at, pullCount: 0 };
-        // A re-push of the same digest keeps the pull history; a new digest starts afresh.
-        if (existing?.digest === digest) {
-          next.pullCount = existing.pullCount;
-          if (existing.lastPulledAt) next.lastPulledAt = existing.lastPulledAt;
-        }
-        void tagTimes.put(tagKey(repository, tag), next);
-      }),
-    recordPull: (repository, reference, at) =>
-      writeTx(env, () => {
-        const matches = isDigest(reference)
-          ? [...ofRepository(repository)].filter(({ record }) => record.digest === reference)
-          : [tagTimes.get(tagKey(repository, reference)) as TagTimeRecord | undefined]
-              .filter((record) => record !== undefined)
-              .map((record) => ({ key: tagKey(repository, reference), record }));
-        for (const { key, record } of matches) {
-          void tagTimes.put(key, { ...record, lastPulledAt: at, pullCount: record.pullCount + 1 });
-        }
-      }),
-    async list(repository) {
-      return [...ofRepository(repository)].map(({ record }) => record);
-    },
-    forget: (repository, tag) =>
-      writeTx(env, () => {
-        void tagTimes.remove(tagKey(repository, tag));
       }),
   };
 }

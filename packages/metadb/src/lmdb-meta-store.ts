@@ -8,16 +8,10 @@ import {
   MetaStoreError,
   type StorageSyncStore,
 } from '@zot-ts/metastore';
-import {
-  lmdbApiKeys,
-  lmdbSessions,
-  lmdbSignatureResults,
-  lmdbTagTimes,
-  lmdbUsers,
-  writeTx,
-} from './lmdb-collections.js';
+import { lmdbApiKeys, lmdbSessions, lmdbSignatureResults, lmdbUsers, writeTx } from './lmdb-collections.js';
 import { openMetaEnv } from './lmdb-env.js';
 import { createLmdbRepoMetaBackend } from './lmdb-repo-backend.js';
+import { lmdbTagTimes } from './lmdb-tag-times.js';
 import { type MigrationOutcome, migrateFileStore } from './migrate-file-store.js';
 
 /**
@@ -34,6 +28,8 @@ export interface LmdbMetaStoreOptions {
   migrateFrom?: string;
   /** Commit without fsync: tests and benchmarks only (see OpenMetaEnvOptions). */
   noSync?: boolean;
+  /** Tag pulls share one write per this many ms (default 0); the registry batches them (a GET records one). */
+  pullSettleMs?: number;
 }
 
 export interface LmdbMetaStore extends MetaStore {
@@ -60,6 +56,10 @@ export async function createLmdbMetaStore(options: LmdbMetaStoreOptions): Promis
     throw error;
   }
   const backend = createLmdbRepoMetaBackend(env);
+  const tagTimes = lmdbTagTimes(
+    env,
+    options.pullSettleMs === undefined ? {} : { pullSettleMs: options.pullSettleMs },
+  );
   const { storageSync: syncDb } = env.db;
   let closed = false;
   const live = <T extends object>(store: T): T =>
@@ -77,7 +77,7 @@ export async function createLmdbMetaStore(options: LmdbMetaStoreOptions): Promis
     users: live(lmdbUsers(env)),
     apiKeys: live(lmdbApiKeys(env)),
     sessions: live(lmdbSessions(env)),
-    tagTimes: live(lmdbTagTimes(env)),
+    tagTimes: live(tagTimes),
     signatureResults: live(lmdbSignatureResults(env)),
     repos: live(createRepoMetaStore(backend)),
     userPrefs: live(createUserPrefsStore(backend)),
@@ -92,6 +92,7 @@ export async function createLmdbMetaStore(options: LmdbMetaStoreOptions): Promis
     async close() {
       if (closed) return;
       closed = true;
+      await tagTimes.flush();
       // lmdb-js waits for the writes already queued before it closes
       await env.close();
     },

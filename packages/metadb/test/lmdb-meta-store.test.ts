@@ -16,3 +16,9 @@ describeMetaStoreContract('LmdbMetaStore', async () => {
   directories.push(directory);
   return createLmdbMetaStore({ path: join(directory, '_zot-ts-meta.lmdb'), noSync: true });
 });
+
+describeMetaStoreContract('LmdbMetaStore with batched pulls', async () => {
+  const directory = await mkdtemp(join(tmpdir(), 'metadb-'));
+  directories.push(directory);
+  return createLmdbMetaStore({ path: join(directory, '_zot-ts-meta.lmdb'), noSync: true, pullSettleMs: 50 });
+});

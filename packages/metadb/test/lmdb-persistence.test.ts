@@ -47,6 +47,18 @@ describe('LmdbMetaStore persistence', () => {
     await second.close();
   });
 
+  it('batched pulls are all counted, and close writes the ones still waiting', async () => {
+    const { path } = metadbPathsUnder(await freshRoot());
+    const first = await createLmdbMetaStore({ path, pullSettleMs: 60_000 });
+    await first.tagTimes.recordPush('app', 'v1', digest('a'), new Date());
+    for (let i = 0; i < 100; i++)
+      void first.tagTimes.recordPull('app', i % 2 ? 'v1' : digest('a'), new Date());
+    await first.close();
+    const second = await createLmdbMetaStore({ path });
+    expect((await second.tagTimes.list('app'))[0]?.pullCount).toBe(100);
+    await second.close();
+  });
+
   it('refuses a database written by a newer schema with CORRUPT', async () => {
     const { path } = metadbPathsUnder(await freshRoot());
     const raw = open({ path, maxDbs: 16 });

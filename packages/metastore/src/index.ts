@@ -17,12 +17,14 @@ export {
   artifactTypeOf,
   COSIGN_SIGNATURE_ARTIFACT_TYPES,
   deriveRepoFields,
+  type ImageSummary,
   imageCreatedAt,
   isDigestReference,
   NOTATION_SIGNATURE_ARTIFACT_TYPE,
   platformOf,
   recogniseSignature,
   subjectDigestOf,
+  summariseImage,
   vendorOf,
 } from './repo-meta-derive.js';
 export { createRepoMetaStore, createUserPrefsStore } from './repo-meta-store.js';

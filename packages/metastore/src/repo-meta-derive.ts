@@ -140,38 +140,68 @@ export function blobsOf(image: ImageMeta): Map<string, number> {
   return blobs;
 }
 
+/** What RepoMeta derives from one image (zot's BlobInfo): computed once per digest, as image content never changes. */
+export interface ImageSummary {
+  digest: string;
+  mediaType: string;
+  blobs: [digest: string, size: number][];
+  platforms: RepoMeta['platforms'];
+  vendors: string[];
+  createdAt?: Date;
+}
+
+export function summariseImage(image: ImageMeta): ImageSummary {
+  const platforms: RepoMeta['platforms'] = [];
+  const vendors: string[] = [];
+  for (const manifest of image.manifests) {
+    const platform = platformOf(manifest);
+    if (platform) platforms.push(platform);
+    const vendor = vendorOf(manifest);
+    if (vendor) vendors.push(vendor);
+  }
+  const createdAt = imageCreatedAt(image);
+  return {
+    digest: image.digest,
+    mediaType: image.mediaType,
+    blobs: [...blobsOf(image)],
+    platforms,
+    vendors,
+    ...(createdAt ? { createdAt } : {}),
+  };
+}
+
 /**
  * Recomputes lastUpdated, platforms, vendors, size and downloadCount of `repo` from its tags (zot's
  * recalculateAggregateFields and GetProtoEarlierUpdatedImage): the last updated image is the tagged image with the
  * newest creation time; an image without one counts from the time it was tagged.
  */
-export function deriveRepoFields(repo: RepoMeta, imageOf: (digest: string) => ImageMeta | undefined): void {
+export function deriveRepoFields(
+  repo: RepoMeta,
+  summaryOf: (digest: string) => ImageSummary | undefined,
+): void {
   const blobs = new Map<string, number>();
   const platforms = new Map<string, RepoMeta['platforms'][number]>();
   const vendors = new Set<string>();
   let lastUpdated: RepoMeta['lastUpdated'];
-  const images = new Map<string, ImageMeta | undefined>();
+  const images = new Map<string, ImageSummary | undefined>();
   for (const tag of Object.keys(repo.tags).sort()) {
     const descriptor = repo.tags[tag];
     if (!descriptor) continue;
-    if (!images.has(descriptor.digest)) images.set(descriptor.digest, imageOf(descriptor.digest));
+    if (!images.has(descriptor.digest)) images.set(descriptor.digest, summaryOf(descriptor.digest));
     const image = images.get(descriptor.digest);
     if (!image) continue;
-    const at = imageCreatedAt(image) ?? descriptor.taggedAt;
+    const at = image.createdAt ?? descriptor.taggedAt;
     if (!lastUpdated || at > lastUpdated.at) {
       lastUpdated = { tag, digest: image.digest, mediaType: image.mediaType, at };
     }
   }
   for (const image of images.values()) {
     if (!image) continue;
-    for (const [digest, size] of blobsOf(image)) blobs.set(digest, size);
-    for (const manifest of image.manifests) {
-      const platform = platformOf(manifest);
-      if (platform)
-        platforms.set(`${platform.os}/${platform.architecture}/${platform.variant ?? ''}`, platform);
-      const vendor = vendorOf(manifest);
-      if (vendor) vendors.add(vendor);
+    for (const [digest, size] of image.blobs) blobs.set(digest, size);
+    for (const platform of image.platforms) {
+      platforms.set(`${platform.os}/${platform.architecture}/${platform.variant ?? ''}`, platform);
     }
+    for (const vendor of image.vendors) vendors.add(vendor);
   }
   if (lastUpdated) repo.lastUpdated = lastUpdated;
   else delete repo.lastUpdated;

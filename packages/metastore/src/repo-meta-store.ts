@@ -4,103 +4,59 @@
 // recomputes the derived fields there, so readers never see a tag without its size and platforms.
 import type { RepoMetaBackend, RepoMetaTx } from './repo-meta-backend.js';
 import {
-  artifactTypeOf,
-  bodyOf,
   deriveRepoFields,
   emptyRepoMeta,
+  type ImageSummary,
   isDigestReference,
-  recogniseSignature,
-  stringMap,
-  subjectDigestOf,
+  summariseImage,
 } from './repo-meta-derive.js';
-import type { ImageMeta, RepoMeta, RepoMetaStore, SignatureInfo, UserPrefsStore } from './repo-meta-types.js';
+import {
+  addReferrer,
+  addSignature,
+  forgetManifest,
+  removeReferrer,
+  removeSignature,
+} from './repo-meta-edits.js';
+import type { ImageMeta, RepoMeta, RepoMetaStore, UserPrefsStore } from './repo-meta-types.js';
 
-function addSignature(repo: RepoMeta, reference: string, image: ImageMeta): boolean {
-  const signature = recogniseSignature(reference, image);
-  if (!signature) return false;
-  const layers = image.manifests[0]?.manifest.layers;
-  const info: SignatureInfo = {
-    signatureManifestDigest: image.digest,
-    layers: (Array.isArray(layers) ? layers : []).flatMap((layer) =>
-      typeof layer?.digest === 'string' ? [{ layerDigest: layer.digest as string, verified: false }] : [],
-    ),
+/**
+ * Image summaries by digest, so that recomputing a repository's derived fields on each push reads no image
+ * records (zot keeps the same per-blob summary in its RepoBlobs bucket). Image content never changes under a
+ * digest; an index whose children were read again is re-summarised when its record is put.
+ */
+function createSummaryCache(maxEntries = 50_000) {
+  const cache = new Map<string, ImageSummary>();
+  const remember = (summary: ImageSummary): ImageSummary => {
+    cache.delete(summary.digest);
+    cache.set(summary.digest, summary);
+    if (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
+    return summary;
   };
-  if (signature.tag) info.signatureTag = signature.tag;
-  const bySigned = repo.signatures[signature.signedDigest] ?? {};
-  const list = bySigned[signature.tool] ?? [];
-  const existing = list.findIndex(
-    (entry) =>
-      entry.signatureManifestDigest === info.signatureManifestDigest ||
-      // zot: a legacy `.sig` tag has one entry, overwritten when the tag moves to a new signature manifest.
-      (info.signatureTag !== undefined && entry.signatureTag === info.signatureTag),
-  );
-  if (existing >= 0) list[existing] = info;
-  else list.push(info);
-  bySigned[signature.tool] = list;
-  repo.signatures[signature.signedDigest] = bySigned;
-  return true;
-}
-
-function removeSignature(repo: RepoMeta, reference: string, image: ImageMeta): boolean {
-  const signature = recogniseSignature(reference, image);
-  if (!signature) return false;
-  const bySigned = repo.signatures[signature.signedDigest];
-  const list = bySigned?.[signature.tool];
-  if (bySigned && list) {
-    const kept = list.filter((entry) => entry.signatureManifestDigest !== image.digest);
-    if (kept.length > 0) bySigned[signature.tool] = kept;
-    else delete bySigned[signature.tool];
-  }
-  return true;
-}
-
-function addReferrer(repo: RepoMeta, image: ImageMeta): void {
-  const body = bodyOf(image);
-  const subject = subjectDigestOf(body);
-  if (!body || !subject) return;
-  const list = (repo.referrers[subject] ?? []).filter((entry) => entry.digest !== image.digest);
-  list.push({
-    digest: image.digest,
-    mediaType: image.mediaType,
-    artifactType: artifactTypeOf(body),
-    size: image.size,
-    annotations: stringMap(body.annotations),
-  });
-  repo.referrers[subject] = list;
-}
-
-function removeReferrer(repo: RepoMeta, image: ImageMeta): void {
-  const subject = subjectDigestOf(bodyOf(image));
-  const list = subject === undefined ? undefined : repo.referrers[subject];
-  if (subject === undefined || !list) return;
-  repo.referrers[subject] = list.filter((entry) => entry.digest !== image.digest);
-}
-
-function forgetManifest(repo: RepoMeta, manifestDigest: string): void {
-  for (const bySigned of Object.values(repo.signatures)) {
-    for (const tool of ['cosign', 'notation'] as const) {
-      const list = bySigned[tool];
-      if (!list) continue;
-      const kept = list.filter((entry) => entry.signatureManifestDigest !== manifestDigest);
-      if (kept.length > 0) bySigned[tool] = kept;
-      else delete bySigned[tool];
-    }
-  }
-  for (const [subject, list] of Object.entries(repo.referrers)) {
-    repo.referrers[subject] = list.filter((entry) => entry.digest !== manifestDigest);
-  }
-}
-
-function putDerived(tx: RepoMetaTx, repo: RepoMeta): void {
-  deriveRepoFields(repo, (digest) => tx.getImage(digest));
-  tx.putRepo(repo);
+  return {
+    put: (image: ImageMeta) => void remember(summariseImage(image)),
+    of(tx: RepoMetaTx, digest: string): ImageSummary | undefined {
+      const found = cache.get(digest);
+      if (found) return found;
+      const image = tx.getImage(digest);
+      return image ? remember(summariseImage(image)) : undefined;
+    },
+  };
 }
 
 export function createRepoMetaStore(backend: RepoMetaBackend): RepoMetaStore {
+  const summaries = createSummaryCache();
+  const putImage = (tx: RepoMetaTx, image: ImageMeta): void => {
+    tx.putImage(image);
+    summaries.put(image);
+  };
+  const putDerived = (tx: RepoMetaTx, repo: RepoMeta): void => {
+    deriveRepoFields(repo, (digest) => summaries.of(tx, digest));
+    tx.putRepo(repo);
+  };
   const changeMarker = backend.changeMarker?.bind(backend);
   return {
     ...(changeMarker === undefined ? {} : { changeMarker }),
-    setImageMeta: (image) => backend.write((tx) => tx.putImage(image)),
+    setImageMeta: (image) => backend.write((tx) => putImage(tx, image)),
     getImageMeta: (digest) => backend.read((tx) => tx.getImage(digest)),
     getImageMetas: (digests) =>
       backend.read((tx) => {
@@ -114,7 +70,7 @@ export function createRepoMetaStore(backend: RepoMetaBackend): RepoMetaStore {
 
     setRepoReference: (repository, reference, image, push) =>
       backend.write((tx) => {
-        tx.putImage(image);
+        putImage(tx, image);
         const repo = tx.getRepo(repository) ?? emptyRepoMeta(repository);
         // zot records a signature only under the manifest it signs: no tag, no statistics, no referrer entry.
         if (addSignature(repo, reference, image)) return putDerived(tx, repo);
@@ -173,7 +129,7 @@ export function createRepoMetaStore(backend: RepoMetaBackend): RepoMetaStore {
     repositoryNames: () => backend.read((tx) => tx.repoNames()),
     deleteRepoMeta: (repository) => backend.write((tx) => tx.deleteRepo(repository)),
 
-    recordDownload: (repository, reference, at) =>
+    recordDownload: (repository, reference, at, count = 1) =>
       backend.write((tx) => {
         const repo = tx.getRepo(repository);
         if (!repo) return;
@@ -186,9 +142,9 @@ export function createRepoMetaStore(backend: RepoMetaBackend): RepoMetaStore {
           stats = { downloadCount: 0 };
           repo.statistics[digest] = stats;
         }
-        stats.downloadCount++;
+        stats.downloadCount += count;
         stats.lastPullAt = at;
-        repo.downloadCount++;
+        repo.downloadCount += count;
         tx.putRepo(repo);
       }),
 

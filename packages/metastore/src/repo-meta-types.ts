@@ -124,8 +124,9 @@ export interface RepoMetaStore {
    */
   changeMarker?(): number;
   deleteRepoMeta(repository: string): Promise<void>;
-  /** A pull of a tag or digest: counts for the digest it resolves to. Unknown references are ignored. */
-  recordDownload(repository: string, reference: string, at: Date): Promise<void>;
+  /** A pull of a tag or digest: counts for the digest it resolves to. Unknown references are ignored.
+   * `count` (default 1) lets a caller that batches pulls record several at once; `at` is the latest. */
+  recordDownload(repository: string, reference: string, at: Date, count?: number): Promise<void>;
   /** Stores the trust outcome of a signature's layers after (re)verification. */
   updateSignatureTrust(
     repository: string,

@@ -216,10 +216,11 @@ export function describeRepoMetaContract(getStore: () => MetaStore): void {
       await store.repos.recordDownload('app', d('a'), at('2025-02-02T00:00:00Z'));
       await store.repos.recordDownload('app', 'nope', at('2025-02-03T00:00:00Z'));
       await store.repos.recordDownload('ghost', 'v1', at('2025-02-03T00:00:00Z'));
+      await store.repos.recordDownload('app', 'v1', at('2025-02-04T00:00:00Z'), 3);
       const repo = await store.repos.getRepoMeta('app');
-      expect(repo?.statistics[d('a')]?.downloadCount).toBe(2);
-      expect(repo?.statistics[d('a')]?.lastPullAt?.toISOString()).toBe('2025-02-02T00:00:00.000Z');
-      expect(repo?.downloadCount).toBe(2);
+      expect(repo?.statistics[d('a')]?.downloadCount).toBe(5);
+      expect(repo?.statistics[d('a')]?.lastPullAt?.toISOString()).toBe('2025-02-04T00:00:00.000Z');
+      expect(repo?.downloadCount).toBe(5);
       expect(await store.repos.getRepoMeta('ghost')).toBeUndefined();
     });
 

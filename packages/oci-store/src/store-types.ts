@@ -42,6 +42,8 @@ export interface BlobStore {
   delete(digest: Digest): Promise<void>;
   /** Makes a blob of another repository available here, in O(1) (hard link or shared reference). Returns false when the source has no such blob. */
   mount(digest: Digest, fromRepository: string): Promise<boolean>;
+  /** The whole content of a small blob (an image config) in one read, without a stream; throws BLOB_UNKNOWN. */
+  content?(digest: Digest): Promise<Uint8Array>;
   /** The media type of the blob as recorded by a manifest referencing it, when known. */
   mediaTypeOf?(digest: Digest): Promise<string | undefined>;
 }

@@ -35,8 +35,10 @@ async function readConfig(repository: RepositoryStore, manifest: OciJson): Promi
   const descriptor = manifest.config as { digest?: unknown; size?: unknown };
   if (typeof descriptor.digest !== 'string' || Number(descriptor.size) > maxConfigBytes) return {};
   try {
+    const { blobs } = repository;
+    if (blobs.content) return parseJson(await blobs.content(descriptor.digest)) ?? {};
     const chunks: Buffer[] = [];
-    for await (const chunk of await repository.blobs.read(descriptor.digest)) chunks.push(chunk as Buffer);
+    for await (const chunk of await blobs.read(descriptor.digest)) chunks.push(chunk as Buffer);
     return parseJson(Buffer.concat(chunks)) ?? {};
   } catch {
     return {}; // a missing config: the image is still listed, without its platform and history

@@ -33,8 +33,11 @@ export function createMetadataSync(options: {
   metaStore: MetaStore;
   logger: Logger;
   now: () => Date;
+  /** Downloads are counted in memory and written together after this long (default 1 s): every GET is one. */
+  downloadSettleMs?: number;
 }): MetadataSync {
   const { store, metaStore, logger, now } = options;
+  const downloadSettleMs = options.downloadSettleMs ?? 1000;
   let queue: Promise<void> = Promise.resolve();
   const writes = new Set<Promise<unknown>>();
   const touched = new Set<string>();
@@ -112,16 +115,13 @@ export function createMetadataSync(options: {
     at: Date,
     issue: (write: Promise<unknown>) => void,
   ): Promise<void> {
-    const [entries, known] = await Promise.all([
-      store.repository(repository).tags.entries(),
-      metaStore.repos.getRepoMeta(repository),
-    ]);
-    const missing = entries.filter(
-      (entry) =>
-        entry.tag !== firstTag &&
-        entry.descriptor.digest === digest &&
-        known?.tags[entry.tag]?.digest !== digest,
+    // most pushes have one tag: look at the (cached) index first, the database only when another tag is there
+    const others = (await store.repository(repository).tags.entries()).filter(
+      (entry) => entry.tag !== firstTag && entry.descriptor.digest === digest,
     );
+    if (others.length === 0) return;
+    const known = await metaStore.repos.getRepoMeta(repository);
+    const missing = others.filter((entry) => known?.tags[entry.tag]?.digest !== digest);
     if (missing.length === 0) return;
     // the first tag's write is issued but maybe not committed: wait for it, it carries the image meta
     await Promise.all(writes);
@@ -131,16 +131,43 @@ export function createMetadataSync(options: {
     }
   }
 
+  // Downloads waiting for their shared write: repository -> digest -> how many, and the latest time.
+  let downloads = new Map<string, Map<string, { count: number; at: Date }>>();
+  let downloadTimer: NodeJS.Timeout | undefined;
+  const flushDownloads = (): void => {
+    clearTimeout(downloadTimer);
+    downloadTimer = undefined;
+    const batch = downloads;
+    downloads = new Map();
+    for (const [repository, byDigest] of batch) {
+      enqueue(repository, (issue) => {
+        for (const [digest, { count, at }] of byDigest) {
+          issue(metaStore.repos.recordDownload(repository, digest, at, count));
+        }
+      });
+    }
+  };
+
   return {
     onStoreEvent,
     observer(event) {
       // zot counts a download on a manifest GET (not HEAD), for the digest served
       if (event.type !== 'manifestDownloaded') return;
       const { repository, digest } = event;
-      const at = now();
-      enqueue(repository, (issue) => issue(metaStore.repos.recordDownload(repository, digest, at)));
+      const byDigest = downloads.get(repository) ?? new Map<string, { count: number; at: Date }>();
+      downloads.set(repository, byDigest);
+      const seen = byDigest.get(digest);
+      if (seen) {
+        seen.count++;
+        seen.at = now();
+      } else byDigest.set(digest, { count: 1, at: now() });
+      if (downloadTimer === undefined) {
+        downloadTimer = setTimeout(flushDownloads, downloadSettleMs);
+        downloadTimer.unref(); // close() flushes what is left
+      }
     },
     async idle() {
+      flushDownloads();
       await queue;
       while (writes.size > 0) await Promise.all(writes);
     },
