@@ -1,10 +1,10 @@
 // The ONLY place that turns a zot config into each library's options, and the libraries into one Hono app:
 // request log -> CORS -> health -> extensions (extend) -> the distribution-spec API.
 
-import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { ZotConfig } from '@zot-ts/config';
-import { createFileMetaStore, DEFAULT_METADATA_DIRECTORY_NAME, type MetaStore } from '@zot-ts/metastore';
+import { createLmdbMetaStore, metadbPathsUnder } from '@zot-ts/metadb';
+import type { MetaStore } from '@zot-ts/metastore';
 import {
   createOciApi,
   type ExtensionDescriptor,
@@ -18,7 +18,9 @@ import { cors } from 'hono/cors';
 import { type AuthFeature, composeAuth } from './features/auth.js';
 import type { Feature, FeatureContext } from './features/feature.js';
 import { composeGc } from './features/gc.js';
+import { composeMetadata } from './features/metadata.js';
 import { composeMetrics } from './features/metrics.js';
+import { composeSearch } from './features/search.js';
 import { composeSignatures } from './features/signatures.js';
 import { type HealthState, healthRoutes } from './health.js';
 import { createLogger, type Logger, type LogSink, openSink } from './log-sink.js';
@@ -115,10 +117,11 @@ export async function composeRegistry(
   const logger = createLogger(logSink, config.log.level);
   const health: HealthState = { started: false, shuttingDown: false };
   const store = await createStore(storeOptionsOf(config));
-  const metaStore = await createFileMetaStore({
-    directory: join(config.storage.rootDirectory, DEFAULT_METADATA_DIRECTORY_NAME),
+  // one LMDB file under the storage root; the first wave's .zot-ts-meta directory is imported once
+  const metaStore = await createLmdbMetaStore({
+    ...metadbPathsUnder(config.storage.rootDirectory),
     // every manifest GET records a pull time: batch those writes (a time lost in a crash only keeps a tag)
-    settleMs: { tagTimes: 1000 },
+    pullSettleMs: 1000,
   });
 
   // Features in order: auth first, because later ones (metrics, key upload) ask it who is calling.
@@ -137,7 +140,8 @@ export async function composeRegistry(
     auth = composedAuth.auth;
     context.auth = auth;
     features.push(composedAuth.feature);
-    for (const compose of [composeMetrics, composeSignatures, composeGc])
+    // metadata before GC, so that at shutdown GC stops before the metadata queue drains
+    for (const compose of [composeMetrics, composeSignatures, composeMetadata, composeSearch, composeGc])
       features.push(await compose(context));
   } catch (error) {
     // a feature that cannot start (a broken policy, an unreadable trusted root) stops the server: release

@@ -6,12 +6,26 @@
 // a file is being written are coalesced into one following write, so a burst of pulls costs two
 // writes, not one per pull. A mutation resolves once a write that includes it is durable.
 // One process owns the directory; several instances sharing state need the Redis store (later).
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
-import { COLLECTION_NAMES, type CollectionName, createStateStore, emptyState } from './meta-state.js';
+import {
+  COLLECTION_NAMES,
+  type CollectionName,
+  createStateStore,
+  emptyState,
+  type MetaState,
+} from './meta-state.js';
 import { decodeCollection, encodeCollection } from './state-codec.js';
-import { type MetaStore, MetaStoreError } from './types.js';
+import {
+  type ApiKeyRecord,
+  type MetaStore,
+  MetaStoreError,
+  type SessionRecord,
+  type SignatureResult,
+  type TagTimeRecord,
+  type UserRecord,
+} from './types.js';
 
 /** Directory name under the storage root where the registry keeps its metadata. */
 export const DEFAULT_METADATA_DIRECTORY_NAME = '.zot-ts-meta';
@@ -38,9 +52,29 @@ const FILE_NAMES: Record<CollectionName, string> = {
   signatureResults: 'signature-results.json',
 };
 
-export async function createFileMetaStore(options: FileMetaStoreOptions): Promise<MetaStore> {
-  const { directory } = options;
-  await mkdir(directory, { recursive: true, mode: 0o700 });
+/** The records of a file store directory, for migrating it elsewhere; undefined when the directory is absent. */
+export interface FileMetaSnapshot {
+  users: UserRecord[];
+  apiKeys: ApiKeyRecord[];
+  sessions: SessionRecord[];
+  tagTimes: TagTimeRecord[];
+  signatureResults: SignatureResult[];
+}
+
+export async function readFileMetaDirectory(directory: string): Promise<FileMetaSnapshot | undefined> {
+  const found = await stat(directory).catch(() => undefined);
+  if (!found?.isDirectory()) return undefined;
+  const state = await loadState(directory);
+  return {
+    users: [...state.users.values()],
+    apiKeys: [...state.apiKeys.values()],
+    sessions: [...state.sessions.values()],
+    tagTimes: [...state.tagTimes.values()],
+    signatureResults: [...state.signatureResults.values()],
+  };
+}
+
+async function loadState(directory: string): Promise<MetaState> {
   const state = emptyState();
   for (const collection of COLLECTION_NAMES) {
     const path = join(directory, FILE_NAMES[collection]);
@@ -50,6 +84,13 @@ export async function createFileMetaStore(options: FileMetaStoreOptions): Promis
     });
     if (text !== undefined) decodeCollection(state, collection, text, path);
   }
+  return state;
+}
+
+export async function createFileMetaStore(options: FileMetaStoreOptions): Promise<MetaStore> {
+  const { directory } = options;
+  await mkdir(directory, { recursive: true, mode: 0o700 });
+  const state = await loadState(directory);
 
   let closed = false;
   const writers = new Map<CollectionName, CoalescingWriter>(

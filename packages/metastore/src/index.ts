@@ -1,9 +1,33 @@
 // Public API of @zot-ts/metastore: what is not exported here is internal.
 
-export type { FileMetaStoreOptions } from './file-store.js';
-export { createFileMetaStore, DEFAULT_METADATA_DIRECTORY_NAME } from './file-store.js';
+export type { FileMetaSnapshot, FileMetaStoreOptions } from './file-store.js';
+export { createFileMetaStore, DEFAULT_METADATA_DIRECTORY_NAME, readFileMetaDirectory } from './file-store.js';
+export {
+  configIsImageConfig,
+  imageMetaOfIndex,
+  imageMetaOfManifest,
+  isIndexMediaType,
+  manifestMetaOf,
+} from './image-meta-build.js';
 export { createMemoryMetaStore } from './memory-store.js';
 export type { CollectionName } from './meta-state.js';
+export type { RepoMetaBackend, RepoMetaTx, UserPrefsRecord } from './repo-meta-backend.js';
+export { createMemoryRepoMetaBackend } from './repo-meta-backend.js';
+export {
+  artifactTypeOf,
+  COSIGN_SIGNATURE_ARTIFACT_TYPES,
+  deriveRepoFields,
+  type ImageSummary,
+  imageCreatedAt,
+  isDigestReference,
+  NOTATION_SIGNATURE_ARTIFACT_TYPE,
+  platformOf,
+  recogniseSignature,
+  subjectDigestOf,
+  summariseImage,
+  vendorOf,
+} from './repo-meta-derive.js';
+export { createRepoMetaStore, createUserPrefsStore } from './repo-meta-store.js';
 export type {
   DescriptorStatistics,
   ImageMeta,
@@ -31,6 +55,7 @@ export type {
   SignatureCheck,
   SignatureResult,
   SignatureResultStore,
+  StorageSyncStore,
   TagTimeRecord,
   TagTimeStore,
   UserRecord,

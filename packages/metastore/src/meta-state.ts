@@ -2,6 +2,9 @@
 // interfaces implemented over them. Persistence is someone else's job: each mutation calls
 // `persist(collection)` and resolves when that promise does (immediately for the memory store,
 // after the atomic file write for the file store).
+
+import { createMemoryRepoMetaBackend, type RepoMetaBackend } from './repo-meta-backend.js';
+import { createRepoMetaStore, createUserPrefsStore } from './repo-meta-store.js';
 import {
   type ApiKeyRecord,
   type ApiKeyStore,
@@ -11,6 +14,7 @@ import {
   type SessionStore,
   type SignatureResult,
   type SignatureResultStore,
+  type StorageSyncStore,
   type TagTimeRecord,
   type TagTimeStore,
   type UserRecord,
@@ -58,6 +62,9 @@ export function createStateStore(
   state: MetaState,
   persist: (collection: CollectionName) => Promise<void>,
   close: () => Promise<void>,
+  // The file store keeps repository metadata in memory only (it is parsed from storage again on start); the LMDB
+  // store in packages/metadb persists it.
+  repoMetaBackend: RepoMetaBackend = createMemoryRepoMetaBackend(),
 ): MetaStore {
   const users: UserStore = {
     async get(username) {
@@ -196,5 +203,13 @@ export function createStateStore(
     },
   };
 
-  return { users, apiKeys, sessions, tagTimes, signatureResults, close };
+  const repos = createRepoMetaStore(repoMetaBackend);
+  const userPrefs = createUserPrefsStore(repoMetaBackend);
+  const fingerprints = new Map<string, string>();
+  const storageSync: StorageSyncStore = {
+    all: async () => new Map(fingerprints),
+    set: async (repository, fingerprint) => void fingerprints.set(repository, fingerprint),
+    clear: async (repository) => void fingerprints.delete(repository),
+  };
+  return { users, apiKeys, sessions, tagTimes, signatureResults, repos, userPrefs, storageSync, close };
 }

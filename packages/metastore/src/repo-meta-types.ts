@@ -117,9 +117,16 @@ export interface RepoMetaStore {
   /** Every repository, in name order. */
   listRepoMetas(): Promise<RepoMeta[]>;
   repositoryNames(): Promise<string[]>;
+  /**
+   * A number that changes whenever any repository, image or preference record changes, in this process or another
+   * sharing the store, so readers (the search API) may keep decoded records until it moves. Cheap to call.
+   * Optional: a store without it is read afresh every time.
+   */
+  changeMarker?(): number;
   deleteRepoMeta(repository: string): Promise<void>;
-  /** A pull of a tag or digest: counts for the digest it resolves to. Unknown references are ignored. */
-  recordDownload(repository: string, reference: string, at: Date): Promise<void>;
+  /** A pull of a tag or digest: counts for the digest it resolves to. Unknown references are ignored.
+   * `count` (default 1) lets a caller that batches pulls record several at once; `at` is the latest. */
+  recordDownload(repository: string, reference: string, at: Date, count?: number): Promise<void>;
   /** Stores the trust outcome of a signature's layers after (re)verification. */
   updateSignatureTrust(
     repository: string,

@@ -1,3 +1,5 @@
+import type { RepoMetaStore, UserPrefsStore } from './repo-meta-types.js';
+
 // The metadata store's records and its small role interfaces.
 // Every implementation (memory, files under the storage root, Redis later) runs the shared suite in
 // test/meta-store-contract.ts. Records handed out are copies: mutating them never changes the store.
@@ -121,12 +123,31 @@ export interface SignatureResultStore {
   delete(manifestDigest: string): Promise<void>;
 }
 
+/** An opaque fingerprint of a repository's index.json (e.g. its size and modification time). */
+export interface StorageSyncStore {
+  /** Every repository with a fingerprint. */
+  all(): Promise<Map<string, string>>;
+  set(repository: string, fingerprint: string): Promise<void>;
+  /** Forgets the fingerprint: the repository is re-read on the next start. */
+  clear(repository: string): Promise<void>;
+}
+
 export interface MetaStore {
   users: UserStore;
   apiKeys: ApiKeyStore;
   sessions: SessionStore;
   tagTimes: TagTimeStore;
   signatureResults: SignatureResultStore;
+  /** Repository and image metadata (zot's RepoMeta/ImageMeta), kept in step with storage by the registry. */
+  repos: RepoMetaStore;
+  /** Stars and bookmarks. */
+  userPrefs: UserPrefsStore;
+  /**
+   * Per repository, what storage looked like when its metadata was last known to match it, so a restart re-reads
+   * only repositories that changed (zot's GetRepoLastUpdated in ParseStorage). Optional: a store without it makes
+   * the registry parse every repository on start.
+   */
+  storageSync?: StorageSyncStore;
   /** Waits for pending writes; the store must not be used afterwards. */
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@
 // `describeMetaStoreContract` with a factory; a Redis store will run the same suite.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiKeyRecord, MetaStore } from '../src/index.js';
+import { describeRepoMetaContract } from './repo-meta-contract.js';
 
 export function describeMetaStoreContract(name: string, open: () => Promise<MetaStore>): void {
   describe(`${name} (MetaStore contract)`, () => {
@@ -196,5 +197,7 @@ export function describeMetaStoreContract(name: string, open: () => Promise<Meta
         expect(await store.signatureResults.get(manifestDigest)).toBeUndefined();
       });
     });
+
+    describeRepoMetaContract(() => store);
   });
 }

@@ -35,6 +35,12 @@ export function createBlobStore(context: StoreContext, repository: string): Blob
     );
   }
 
+  async function content(digest: Digest): Promise<Uint8Array> {
+    const found = await driver.getContent(layout.blobPath(repository, digest));
+    if (found === undefined) throw new OciError('BLOB_UNKNOWN', { detail: { digest } });
+    return found;
+  }
+
   async function remove(digest: Digest): Promise<void> {
     const path = layout.blobPath(repository, digest);
     await context.locks.withRepoLock(repository, async () => {
@@ -132,5 +138,5 @@ export function createBlobStore(context: StoreContext, repository: string): Blob
     return mediaTypes;
   }
 
-  return { stat, read, delete: remove, mount, mediaTypeOf };
+  return { stat, read, content, delete: remove, mount, mediaTypeOf };
 }

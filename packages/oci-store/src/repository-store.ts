@@ -2,7 +2,9 @@
 import { createBlobStore } from './blob-store.js';
 import { layout } from './layout.js';
 import { createManifestStore } from './manifest-store.js';
+import { readIndexView } from './oci-index.js';
 import { createReferrersStore } from './referrers-store.js';
+import type { DriverStat } from './storage-driver.js';
 import type { StoreContext } from './store-context.js';
 import type { RepositoryStore } from './store-types.js';
 import { createTagStore } from './tag-store.js';
@@ -11,6 +13,10 @@ import { createUploadStore } from './upload-store.js';
 export interface BoundRepositoryStore extends RepositoryStore {
   /** The storage root holding this repository (internal: for mounts across roots). */
   readonly context: StoreContext;
+}
+
+function fingerprintOf(stat: DriverStat): string {
+  return stat.version ?? `${stat.size}:${stat.modifiedAt.getTime()}`;
 }
 
 export function createRepositoryStore(context: StoreContext, name: string): BoundRepositoryStore {
@@ -28,6 +34,17 @@ export function createRepositoryStore(context: StoreContext, name: string): Boun
         (await driver.stat(layout.indexPath(name))) !== undefined ||
         (await driver.stat(layout.ociLayoutPath(name))) !== undefined
       );
+    },
+    async indexFingerprint() {
+      const found = await context.driver.stat(layout.indexPath(name));
+      return found === undefined ? undefined : fingerprintOf(found);
+    },
+    async indexManifests() {
+      // stat first: if the file changes before the read, the older fingerprint only causes one more re-read later
+      const found = await context.driver.stat(layout.indexPath(name));
+      const view = found === undefined ? undefined : await readIndexView(context.driver, name);
+      if (found === undefined || view === undefined) return undefined;
+      return { fingerprint: fingerprintOf(found), manifests: view.index.manifests };
     },
   };
 }

@@ -42,6 +42,8 @@ export interface BlobStore {
   delete(digest: Digest): Promise<void>;
   /** Makes a blob of another repository available here, in O(1) (hard link or shared reference). Returns false when the source has no such blob. */
   mount(digest: Digest, fromRepository: string): Promise<boolean>;
+  /** The whole content of a small blob (an image config) in one read, without a stream; throws BLOB_UNKNOWN. */
+  content?(digest: Digest): Promise<Uint8Array>;
   /** The media type of the blob as recorded by a manifest referencing it, when known. */
   mediaTypeOf?(digest: Digest): Promise<string | undefined>;
 }
@@ -143,6 +145,13 @@ export interface RepositoryStore {
   readonly tags: TagStore;
   readonly referrers: ReferrersStore;
   exists(): Promise<boolean>;
+  /**
+   * Changes whenever index.json may have changed (the driver's version of the file, else its size and modification
+   * time); undefined when the repository has no index.json. Lets a metadata database re-read only what changed.
+   */
+  indexFingerprint(): Promise<string | undefined>;
+  /** Every entry of index.json (tagged or not) with the fingerprint of the file read; never mutate them. */
+  indexManifests(): Promise<{ fingerprint: string; manifests: readonly Descriptor[] } | undefined>;
 }
 
 export interface CatalogPage {

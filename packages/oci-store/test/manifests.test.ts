@@ -110,6 +110,33 @@ describe.each(storeKinds)('manifests, tags, referrers (%s)', (kind) => {
     expect((await repo.manifests.get('a')).digest).toBe(image.digest);
   });
 
+  it('RepositoryStore > indexFingerprint and indexManifests change with index.json; BlobStore > content reads a blob whole', async () => {
+    const repo = store.repository('fingerprinted');
+    expect(await repo.indexFingerprint()).toBeUndefined();
+    expect(await repo.indexManifests()).toBeUndefined();
+    const one = imageOf('fp-one');
+    await pushImage(repo, one, 'v1');
+    const first = await repo.indexFingerprint();
+    expect(first).toBeDefined();
+    expect(await repo.indexFingerprint()).toBe(first); // unchanged file, same fingerprint
+    const two = imageOf('fp-two');
+    for (const blob of [two.config, ...two.layers])
+      await repo.uploads.putBlob(chunksOf(blob.content), blob.digest);
+    await repo.manifests.put(two.digest, mediaTypes.ociManifest, two.manifest);
+    const snapshot = await repo.indexManifests();
+    expect(snapshot?.fingerprint).not.toBe(first);
+    expect(snapshot?.fingerprint).toBe(await repo.indexFingerprint());
+    expect(snapshot?.manifests.map((d) => d.digest).sort()).toEqual([one.digest, two.digest].sort());
+    expect(
+      Buffer.from(await (repo.blobs.content?.(one.config.digest) ?? Promise.reject())).equals(
+        one.config.content,
+      ),
+    ).toBe(true);
+    await expect(repo.blobs.content?.(`sha256:${'0'.repeat(64)}`)).rejects.toEqual(
+      ociErrorWith('BLOB_UNKNOWN'),
+    );
+  });
+
   it('ManifestStore > moving a tag reports tagExisted and keeps the old manifest pullable by digest', async () => {
     const repo = store.repository('app');
     const first = imageOf('first');

@@ -5,9 +5,9 @@
 // have nothing to do in a single pass and are ignored.
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { loadConfig, type StorageOptions } from '@zot-ts/config';
-import { createFileMetaStore, DEFAULT_METADATA_DIRECTORY_NAME } from '@zot-ts/metastore';
+import { createLmdbMetaStore, metadbPathsUnder } from '@zot-ts/metadb';
+import { createFileMetaStore } from '@zot-ts/metastore';
 import { createGcJob, createStore, type GcDecision } from '@zot-ts/oci-store';
 import { storeOptionsOf } from '../compose.js';
 import { gcJobOptionsOf, storageFor, tagTimesOf } from '../features/gc-options.js';
@@ -44,11 +44,15 @@ export async function runVerifyFeature(args: string[]): Promise<number> {
     return 1;
   }
   const store = createStore(storeOptionsOf(config));
-  // read tag times only where the registry keeps them; opening the metastore elsewhere would create it
-  const metaDirectory = join(config.storage.rootDirectory, DEFAULT_METADATA_DIRECTORY_NAME);
-  const meta = existsSync(metaDirectory)
-    ? await createFileMetaStore({ directory: metaDirectory })
-    : undefined;
+  // read tag times only where the registry keeps them (opening the database elsewhere would create it); LMDB
+  // may be opened while the server runs, and a root the server has not opened since the first wave still has
+  // only the old directory
+  const paths = metadbPathsUnder(config.storage.rootDirectory);
+  const meta = existsSync(paths.path)
+    ? await createLmdbMetaStore({ path: paths.path })
+    : existsSync(paths.migrateFrom)
+      ? await createFileMetaStore({ directory: paths.migrateFrom })
+      : undefined;
   const lines: string[] = [];
   const totals = { tag: 0, manifest: 0, blob: 0, upload: 0, bytes: 0 };
   try {

@@ -5,7 +5,7 @@
 // A broken policy expression throws PolicyCompileError here, so composeRegistry (and `zot serve`) fails with its path.
 import { type AuthResult, createApiKeyHandlers, createAuthenticator } from '@zot-ts/auth';
 import type { AccessControlConfig } from '@zot-ts/config';
-import type { AccessRequest, Decision, Identity } from '@zot-ts/oci-api';
+import type { AccessRequest, Action, Decision, Identity } from '@zot-ts/oci-api';
 import { distSpecVersion, registryVersion } from '../version.js';
 import { authEnabledIn, loadAuthMethods, pingChallengeIn } from './auth-methods.js';
 import { composeOidc } from './auth-oidc.js';
@@ -31,6 +31,11 @@ export interface AuthFeature {
   canRead(identity: Identity | undefined, repository: string): boolean;
   /** The full decision on one request, as the distribution-spec routes make it: for per-repository extension routes. */
   authorize(request: AccessRequest): Decision;
+  /**
+   * Whether this caller may do `action` in `repository` by the API's own policies; repository "" is the registry
+   * itself (/v2/, the catalog: anonymous callers only when auth is off or an anonymousPolicy exists).
+   */
+  can?(identity: Identity | undefined, action: Action, repository: string): boolean;
   /** Whether this user may read /metrics (accessControl.metrics.users); true when access control is off. */
   canReadMetrics(identity: Identity | undefined): boolean;
   /** The full authentication result, to tell wrong credentials (401) from anonymous callers. */
@@ -122,6 +127,20 @@ export async function composeAuth(context: FeatureContext): Promise<{ feature: F
     isAdmin: (identity) => access.isAdmin(identity),
     canRead: (identity, repository) => access.filterRepositories(identity, [repository]).length === 1,
     authorize: (request) => access.authorize(request),
+    can: (identity, action, repository) =>
+      access.authorize({
+        action,
+        repository,
+        reference: '',
+        referenceType: '',
+        identity,
+        method: action === 'read' ? 'GET' : action === 'delete' ? 'DELETE' : 'PUT',
+        userAgent: '',
+        clientIp: '',
+        forwardedFor: [],
+        tls: { enabled: false, version: '' },
+        time: now(),
+      }).allowed,
     canReadMetrics: (identity) => access.canReadMetrics(identity),
     challenge: () => challenge({ repository: '', action: 'read' }),
     reloadAccessControl: (next) => access.reload(next),

@@ -1,0 +1,40 @@
+// Typed reads of parsed manifest and config bodies (metastore keeps them as plain JSON objects).
+import type { OciJson } from '@zot-ts/metastore';
+
+export interface Descriptor {
+  digest: string;
+  size: number;
+  mediaType: string;
+}
+
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export const stringOf = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+export function stringMap(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isRecord(value)) return out;
+  for (const [key, entry] of Object.entries(value)) if (typeof entry === 'string') out[key] = entry;
+  return out;
+}
+
+export function descriptorOf(value: unknown): Descriptor {
+  if (!isRecord(value)) return { digest: '', size: 0, mediaType: '' };
+  const size = Number(value.size ?? 0);
+  return {
+    digest: stringOf(value.digest),
+    size: Number.isFinite(size) ? size : 0,
+    mediaType: stringOf(value.mediaType),
+  };
+}
+
+/** The layers of a manifest body, in order. */
+export function layersOf(manifest: OciJson): Descriptor[] {
+  return Array.isArray(manifest.layers) ? manifest.layers.map(descriptorOf) : [];
+}
+
+/** The `config` object inside an image config (Labels, Env...). */
+export function containerConfigOf(config: OciJson): Record<string, unknown> {
+  return isRecord(config.config) ? config.config : {};
+}
