@@ -53,6 +53,13 @@ export interface ComposedRegistry {
 /** zot's storage section as the store's options: root, dedupe, commit, and subPaths (prefix -> another root). */
 export function storeOptionsOf(config: ZotConfig): Parameters<typeof createStore>[0] {
   const { storage } = config;
+  if (storage.rootDirectory === '') {
+    // the loader accepts a remote-only storage section as zot's does; zot's server then stops too
+    throw new Error(
+      'storage.rootDirectory is not set: the server needs a local root directory (for its metadata) even when ' +
+        'a storageDriver holds the images; zot refuses to start the same way ("no storage config provided")',
+    );
+  }
   const subPaths: Record<string, { rootDirectory: string; dedupe: boolean; commit: boolean }> = {};
   for (const [prefix, sub] of Object.entries(storage.subPaths ?? {})) {
     subPaths[prefix] = { rootDirectory: sub.rootDirectory, dedupe: sub.dedupe, commit: sub.commit };

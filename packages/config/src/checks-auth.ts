@@ -90,8 +90,10 @@ function checkBearer(auth: Node, issues: IssueList): void {
   if (bearer === undefined) return;
   const tokenServiceKeys = ['realm', 'service', 'cert'] as const;
   const given = tokenServiceKeys.filter((key) => hasText(bearer[key]));
-  const onlyOidc = given.length === 0 && listAt(bearer.oidc).length > 0;
-  if (onlyOidc) return;
+  // zot (IsOIDCBearerAuthEnabled): with oidc issuers, realm and service alone are the challenge's
+  // parameters and no token service is meant; only a cert asks for one, and then needs all three
+  const withOidc = listAt(bearer.oidc).length > 0;
+  if (withOidc && !given.includes('cert')) return;
   for (const key of tokenServiceKeys) {
     if (!given.includes(key)) {
       issues.add(

@@ -122,8 +122,30 @@ function checkExtensions(config: Node, stores: Store[], issues: IssueList): void
     issues.add(['extensions', 'metrics', 'prometheus', 'path'], 'must start with "/"');
 }
 
+/** zot's SinkConfigDecoderHook: only the sink types it has; its exact words for any other. */
+function checkEventSinks(extensions: Node, issues: IssueList): void {
+  listAt(objectAt(extensions.events)?.sinks).forEach((value, index) => {
+    const type = textAt(objectAt(value)?.type);
+    if (type !== undefined && type !== 'http' && type !== 'nats') {
+      issues.add(
+        ['extensions', 'events', 'sinks', index, 'type'],
+        `${JSON.stringify(type)}: event sink is not supported (supported: http, nats)`,
+      );
+    }
+  });
+}
+
 export function checkStorageAndExtensions(config: Node, issues: IssueList): void {
   const storage = objectAt(config.storage);
+  // a remote store may leave rootDirectory out: its storageDriver.rootdirectory is the remote root
+  if (
+    storage !== undefined &&
+    storage.rootDirectory === undefined &&
+    objectAt(storage.storageDriver) === undefined
+  )
+    issues.add(['storage', 'rootDirectory'], 'is required (unless a storageDriver gives the remote root)');
+  const extensions = objectAt(config.extensions);
+  if (extensions !== undefined) checkEventSinks(extensions, issues);
   const stores = storage === undefined ? [] : storesOf(storage);
   checkRootConflicts(stores, issues);
   for (const store of stores) checkStore(store, issues);

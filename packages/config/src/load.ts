@@ -1,10 +1,14 @@
 // loadConfig: read a zot config file (JSON or YAML) from disk and parse it.
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from './errors.js';
-import { parseConfig } from './parse.js';
+import { type ParseOptions, parseConfig } from './parse.js';
 import type { ZotConfig } from './types/index.js';
 
-export async function loadConfig(path: string): Promise<ZotConfig> {
+/** `options.onWarning` hears what loads but deserves a word; the source name is always `path`. */
+export async function loadConfig(
+  path: string,
+  options: Omit<ParseOptions, 'sourceName'> = {},
+): Promise<ZotConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -17,5 +21,5 @@ export async function loadConfig(path: string): Promise<ZotConfig> {
       path,
     );
   }
-  return parseConfig(text, { sourceName: path });
+  return parseConfig(text, { ...options, sourceName: path });
 }

@@ -7,8 +7,9 @@ import { IssueList, objectAt } from './check-helpers.js';
 import { checkHttp } from './checks-auth.js';
 import { checkStorageAndExtensions } from './checks-storage.js';
 import { applyDependentDefaults } from './dependent-defaults.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, type ConfigIssue } from './errors.js';
 import { deepFreeze } from './freeze.js';
+import { describeOtherFile } from './other-files.js';
 import type { ZotConfig } from './types/index.js';
 import { validateAgainstSchema } from './validator.js';
 
@@ -16,6 +17,8 @@ export interface ParseOptions {
   /** Shown in error messages; its extension also picks the format (.json, .yaml, .yml). */
   sourceName?: string;
   format?: 'json' | 'yaml';
+  /** Told of what loads but deserves a word (a boolean written as a string); `zot verify` prints them. */
+  onWarning?: (warning: ConfigIssue) => void;
 }
 
 function formatOf(text: string, options: ParseOptions): 'json' | 'yaml' {
@@ -53,7 +56,12 @@ export function parseConfig(input: string | unknown, options: ParseOptions = {})
     );
   }
 
-  const { value, issues: keyIssues } = canonicaliseKeys(raw);
+  const otherFile = describeOtherFile(raw);
+  if (otherFile !== undefined) {
+    throw new ConfigError('CONFIG_INVALID', [{ path: '(file)', message: otherFile }], options.sourceName);
+  }
+
+  const { value, issues: keyIssues, warnings } = canonicaliseKeys(raw);
   applyDependentDefaults(value);
   const schemaIssues = validateAgainstSchema(value);
   const crossIssues = new IssueList();
@@ -63,7 +71,11 @@ export function parseConfig(input: string | unknown, options: ParseOptions = {})
 
   const issues = [...keyIssues, ...schemaIssues, ...crossIssues.issues];
   if (issues.length > 0) throw new ConfigError('CONFIG_INVALID', issues, options.sourceName);
+  for (const warning of warnings) options.onWarning?.(warning);
 
+  // zot's Go zero value: a remote-only store has an empty rootDirectory, which serve refuses (compose.ts)
+  const storage = objectAt(config.storage);
+  if (storage !== undefined) storage.rootDirectory ??= '';
   const http = objectAt(config.http);
   if (http !== undefined && typeof http.port === 'string') http.port = Number(http.port);
   return deepFreeze(config) as unknown as ZotConfig;

@@ -93,7 +93,9 @@ describe('parseConfig', () => {
 
   it('requires storage.rootDirectory', () => {
     expect(issuesOf({ http: { port: 1 } })).toEqual(['storage: is required']);
-    expect(issuesOf({ storage: {} })).toEqual(['storage.rootDirectory: is required']);
+    expect(issuesOf({ storage: {} })).toEqual([
+      'storage.rootDirectory: is required (unless a storageDriver gives the remote root)',
+    ]);
   });
 
   it('lists every issue in the error message, one per line', () => {

@@ -12,7 +12,9 @@ export async function runVerify(args: string[]): Promise<number> {
     return path === '--help' || path === '-h' ? 0 : 2;
   }
   try {
-    const config = await loadConfig(path);
+    const config = await loadConfig(path, {
+      onWarning: (warning) => process.stderr.write(`warning: ${warning.path}: ${warning.message}\n`),
+    });
     // CEL conditions are compiled here as the server compiles them at start: a broken expression is reported
     // with its exact path (http.accessControl.repositories["prod/**"].policies[0].conditions[1].expression)
     if (config.http.accessControl !== undefined) compilePolicies(config.http.accessControl);

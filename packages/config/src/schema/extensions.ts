@@ -53,22 +53,28 @@ const syncRegistry = object(
   { required: ['urls'] },
 );
 
+// zot (pkg/extensions/config/events): a sink embeds *Credentials and *TLSConfig without squash, so both are
+// nested objects named after their types. The type is checked in checks-storage.ts with zot's message.
 const eventSink = object(
   'Where events are delivered.',
   {
-    type: str('Sink kind.', { enum: ['http', 'nats'] }),
+    type: str('Sink kind: http or nats (anything else: "event sink is not supported").'),
     address: nonEmpty('URL or NATS address.'),
     channel: str('NATS subject.'),
     timeout: duration('Delivery timeout.'),
     proxy: str('HTTP proxy URL.'),
     headers: mapOf('Extra HTTP headers.', { type: 'string' }),
-    username: str('Basic-auth or NATS user.'),
-    password: str('Basic-auth or NATS password.'),
-    file: str('NATS credentials file.'),
-    token: str('Bearer or NATS token.'),
-    caCertFile: str('CA certificate for the sink.'),
-    certFile: str('Client certificate.'),
-    keyFile: str('Client key.'),
+    credentials: object('Who the registry is to the sink.', {
+      username: str('Basic-auth or NATS user.'),
+      password: str('Basic-auth or NATS password.'),
+      file: str('NATS credentials file.'),
+      token: str('Bearer or NATS token.'),
+    }),
+    tlsConfig: object('TLS towards the sink.', {
+      caCertFile: str('CA certificate for the sink.'),
+      certFile: str('Client certificate.'),
+      keyFile: str('Client key.'),
+    }),
   },
   { required: ['type', 'address'] },
 );
@@ -90,6 +96,9 @@ export const extensionsSchema: SchemaNode = object('Optional features beyond the
       trivy: object('trivy database locations.', {
         dbRepository: str('OCI repository of trivy-db.'),
         javaDBRepository: str('OCI repository of trivy-java-db.'),
+        vulnSeveritySources: strings(
+          'Trivy\'s --vuln-severity-source: where severities come from (zot defaults it to ["auto"]).',
+        ),
       }),
     }),
   }),

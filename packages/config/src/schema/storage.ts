@@ -80,5 +80,6 @@ export const storageSchema: SchemaNode = object(
     ...storageOptionsProperties(),
     subPaths: mapOf('Separate storage per route prefix ("/a": {...}).', ref('subPathStorage')),
   },
-  { required: ['rootDirectory'] },
+  // rootDirectory is required unless a storageDriver names the remote root (checks-storage.ts), as zot's
+  // loader accepts it; zot's server then refuses to start without it ("no storage config provided").
 );

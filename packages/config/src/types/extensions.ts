@@ -42,7 +42,10 @@ export interface SyncConfig {
 
 export interface SearchConfig {
   enable: boolean;
-  cve?: { updateInterval?: string; trivy?: { dbRepository?: string; javaDBRepository?: string } };
+  cve?: {
+    updateInterval?: string;
+    trivy?: { dbRepository?: string; javaDBRepository?: string; vulnSeveritySources?: string[] };
+  };
 }
 
 export interface MetricsConfig {
@@ -77,20 +80,31 @@ export interface KeylessIdentityConfig {
   subjectRegExp?: string;
 }
 
+/** zot's events.Credentials, nested in a sink as `credentials`. */
+export interface EventSinkCredentials {
+  username?: string;
+  password?: string;
+  file?: string;
+  token?: string;
+}
+
+/** zot's events.TLSConfig, nested in a sink as `tlsConfig` (keys match case-insensitively). */
+export interface EventSinkTls {
+  caCertFile?: string;
+  certFile?: string;
+  keyFile?: string;
+}
+
 export interface EventSinkConfig {
+  /** Checked at load: any other type is refused with zot's "event sink is not supported". */
   type: 'http' | 'nats';
   address: string;
   channel?: string;
   timeout?: string;
   proxy?: string;
   headers?: Record<string, string>;
-  username?: string;
-  password?: string;
-  file?: string;
-  token?: string;
-  caCertFile?: string;
-  certFile?: string;
-  keyFile?: string;
+  credentials?: EventSinkCredentials;
+  tlsConfig?: EventSinkTls;
 }
 
 export interface EventsConfig {

@@ -40,6 +40,8 @@ export interface CacheDriverConfig {
 
 /** The settings shared by the global storage and every subPaths entry. */
 export interface StorageOptions {
+  /** '' when the file gives only a storageDriver (its `rootdirectory` is the remote root): zot's loader
+   *  accepts that, its server refuses it ("no storage config provided"), and so does ours. */
   rootDirectory: string;
   dedupe: boolean;
   /** Defaults to true when a storageDriver is set and dedupe is on, false otherwise (zot's rule). */
