@@ -16,8 +16,10 @@ import { createStore, type Store } from '@zot-ts/oci-store';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { type AuthFeature, composeAuth } from './features/auth.js';
+import { composeEvents } from './features/events.js';
 import type { Feature, FeatureContext } from './features/feature.js';
 import { composeGc } from './features/gc.js';
+import { composeLint } from './features/lint.js';
 import { composeMetrics } from './features/metrics.js';
 import { composeSignatures } from './features/signatures.js';
 import { type HealthState, healthRoutes } from './health.js';
@@ -135,8 +137,13 @@ export async function composeRegistry(
     auth = composedAuth.auth;
     context.auth = auth;
     features.push(composedAuth.feature);
-    for (const compose of [composeMetrics, composeSignatures, composeGc])
-      features.push(await compose(context));
+    features.push(await composeMetrics(context));
+    // events after metrics (its counters) and before lint (lint_failed goes through it)
+    const events = composeEvents(context);
+    features.push(events.feature);
+    if (events.recorder !== undefined) context.events = events.recorder;
+    features.push(composeLint(context));
+    for (const compose of [composeSignatures, composeGc]) features.push(await compose(context));
   } catch (error) {
     // a feature that cannot start (a broken policy, an unreadable trusted root) stops the server: release
     // what the features before it opened (watchers, timers, subscriptions) and the log files

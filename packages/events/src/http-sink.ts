@@ -6,13 +6,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { CloudEvent } from './cloud-event.js';
-import {
-  DEFAULT_SINK_TIMEOUT_MS,
-  type Sink,
-  type SinkCredentials,
-  SinkError,
-  type SinkTls,
-} from './sink.js';
+import { DEFAULT_SINK_TIMEOUT_MS, type Sink, type SinkCredentials, SinkError, type SinkTls } from './sink.js';
 
 export const CLOUDEVENTS_JSON = 'application/cloudevents+json; charset=utf-8';
 
@@ -94,7 +88,7 @@ export function createHttpSink(options: HttpSinkOptions): Sink {
   }
 
   return {
-    name: `http:${url.origin}${url.pathname}`,
+    name: `${url.origin}${url.pathname}`,
     kind: 'http',
     send,
     async close() {

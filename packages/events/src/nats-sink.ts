@@ -9,8 +9,8 @@ import {
   connect,
   credsAuthenticator,
   Events,
-  headers as natsHeaders,
   type NatsConnection,
+  headers as natsHeaders,
 } from 'nats';
 import { type CloudEvent, EVENT_SOURCE } from './cloud-event.js';
 import { DEFAULT_SINK_TIMEOUT_MS, type Sink, type SinkCredentials, SinkError, type SinkTls } from './sink.js';
@@ -56,13 +56,17 @@ function connectionOptions(options: NatsSinkOptions, timeoutMs: number): Connect
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SinkError('SINK_TIMEOUT', `${what}: no answer in ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new SinkError('SINK_TIMEOUT', `${what}: no answer in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export function createNatsSink(options: NatsSinkOptions): Sink {
-  if (options.channel === '') throw new SinkError('SINK_INVALID', 'a NATS event sink needs a channel (subject)');
+  if (options.channel === '')
+    throw new SinkError('SINK_INVALID', 'a NATS event sink needs a channel (subject)');
   const timeoutMs = options.timeoutMs ?? DEFAULT_SINK_TIMEOUT_MS;
   let connection: NatsConnection | undefined;
   let connected = false;
@@ -107,7 +111,7 @@ export function createNatsSink(options: NatsSinkOptions): Sink {
   }
 
   return {
-    name: `nats:${options.address}/${options.channel}`,
+    name: `${options.address}/${options.channel}`,
     kind: 'nats',
     send,
     async close() {

@@ -1,12 +1,12 @@
 // The event recorder: builds zot's four events and hands each to every sink's delivery queue. Publishing
 // is synchronous and never waits for a sink (zot publishes from a goroutine for the same reason).
 import {
+  actorOf,
+  buildEvent,
   type CloudEvent,
   type EventActor,
   EventTypes,
   type ImageEventData,
-  actorOf,
-  buildEvent,
   imageData,
 } from './cloud-event.js';
 import { createDeliveryQueue, type DeliveryQueueOptions, type DeliveryStats } from './delivery-queue.js';

@@ -3,7 +3,7 @@
 import type { CloudEvent } from './cloud-event.js';
 
 export interface Sink {
-  /** `http:<address>` or `nats:<address>/<channel>`: for logs and metric labels. */
+  /** The URL, or `<nats address>/<channel>`: for logs and metric labels. */
   readonly name: string;
   readonly kind: 'http' | 'nats' | string;
   send(event: CloudEvent): Promise<void>;

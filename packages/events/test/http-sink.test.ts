@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOUDEVENTS_JSON, createEventRecorder, type EventRecorder, EventTypes } from '../src/index.js';
-import { httpReceiver, type HttpReceiver } from './http-receiver.js';
+import { type HttpReceiver, httpReceiver } from './http-receiver.js';
 import { freePort } from './nats-server.js';
 
 const image = {
@@ -121,7 +121,7 @@ describe('HTTP sink', () => {
     expect(Object.values(recorder.stats())[0]).toMatchObject({ dropped: 7, delivered: 3, queued: 0 });
   });
 
-  it('refuses an unknown sink type with zot\'s message', () => {
+  it("refuses an unknown sink type with zot's message", () => {
     expect(() => createEventRecorder({ sinks: [{ type: 'kafka' } as never] })).toThrow(
       'event sink is not supported',
     );

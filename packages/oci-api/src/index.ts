@@ -2,7 +2,9 @@
 
 export { requestInfoOf } from './access.js';
 export type {
+  CheckManifest,
   ExtensionDescriptor,
+  ManifestPush,
   NodeBindings,
   OciApiEnv,
   OciApiEvent,

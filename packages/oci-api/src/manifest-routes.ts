@@ -101,6 +101,13 @@ async function putManifest(ctx: RouteContext, route: RouteOf<'manifest'>): Promi
   await ctx.access({ action, repository: route.name, reference: route.reference, referenceType });
   const content = await readLimitedBody(ctx.c, ctx.limits.maxManifestBytes);
   const mediaType = mediaTypeOf(ctx.c.req.header('content-type'), content);
+  await ctx.options.checkManifest?.({
+    repository: route.name,
+    reference: route.reference,
+    tags,
+    mediaType,
+    content,
+  });
   const result = await manifests.put(
     route.reference,
     mediaType,

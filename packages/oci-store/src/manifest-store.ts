@@ -161,9 +161,24 @@ export function createManifestStore(context: StoreContext, repository: string): 
     });
     for (const entry of removed) {
       const tag = tagOfDescriptor(entry);
-      if (tag !== undefined) events.emit({ type: 'tagDeleted', repository, tag, digest: entry.digest });
+      if (tag !== undefined)
+        events.emit({
+          type: 'tagDeleted',
+          repository,
+          tag,
+          digest: entry.digest,
+          mediaType: entry.mediaType,
+        });
     }
-    if (parsed.kind === 'digest') events.emit({ type: 'manifestDeleted', repository, digest: parsed.digest });
+    if (parsed.kind === 'digest') {
+      const mediaType = removed[0]?.mediaType;
+      events.emit({
+        type: 'manifestDeleted',
+        repository,
+        digest: parsed.digest,
+        ...(mediaType === undefined ? {} : { mediaType }),
+      });
+    }
   }
 
   return { get, stat, put, delete: remove };
