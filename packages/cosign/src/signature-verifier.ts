@@ -6,7 +6,7 @@ import { collectSignatures } from './collect.js';
 import type { KeylessIdentity } from './keyless-policy.js';
 import { createKeylessTrust, type KeylessTrust } from './keyless-verify.js';
 import { type ParsedPublicKey, parsePublicKeyPem } from './public-keys.js';
-import type { ManifestSignatures, SignatureReport } from './results.js';
+import type { ManifestSignatures, NotationCheck, SignatureReport } from './results.js';
 import type { SignatureSource } from './signature-source.js';
 import type { TrustedKey } from './trust-store.js';
 import { verifyFoundSignature } from './verify-signature.js';
@@ -24,6 +24,8 @@ export interface SignatureVerifierOptions {
   keylessIdentities?: readonly KeylessIdentity[];
   /** Most manifests kept in the cache; the oldest computed go first. */
   maxEntries?: number;
+  /** Verifies notation envelopes; absent, notation signatures are recognised and reported untrusted. */
+  notation?: NotationCheck;
 }
 
 /** The store events that change results; structurally a subset of oci-store's StoreEvent. */
@@ -78,6 +80,7 @@ export function createSignatureVerifier(options: SignatureVerifierOptions): Sign
         subjectDigest: digest,
         keys,
         ...(keyless ? { keyless } : {}),
+        ...(options.notation ? { notation: options.notation } : {}),
       };
       for (const signature of found) signatures.push(...(await verifyFoundSignature(signature, context)));
     }
