@@ -1,10 +1,16 @@
 // extensions.lint through the real server, as zot's linter decides: an OCI image manifest must carry every
 // mandatory annotation in its annotations or its config's labels; indexes and signatures are not linted.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpReceiver, httpReceiver } from '../../../packages/events/test/http-receiver.js';
 import { startTestRegistry, type TestRegistry } from './helpers.js';
 import { OCI_MANIFEST, type OciClient, ociClient } from './signatures-fixtures.js';
 
+const run = (command: string, args: string[]) => promisify(execFile)(command, args, { timeout: 60_000 });
 const TITLE = 'org.opencontainers.image.title';
 const VENDOR = 'org.opencontainers.image.vendor';
 
@@ -135,5 +141,48 @@ describe('lint extension', () => {
     expect((await put('lint/signed', `sha256-${'1'.repeat(64)}`, notation)).status).toBe(201);
     const cosign = await imageManifest('lint/signed');
     expect((await put('lint/signed', `sha256-${'2'.repeat(64)}.sig`, cosign)).status).toBe(201);
+  });
+
+  it('refuses a real client (skopeo) pushing an image built by umoci without the annotations, and takes it once labelled', async () => {
+    // asynchronous: the registry serves from this same process
+    const scratch = mkdtempSync(join(tmpdir(), 'zot-lint-umoci-'));
+    try {
+      const layout = join(scratch, 'layout');
+      await run('umoci', ['init', '--layout', layout]);
+      await run('umoci', ['new', '--image', `${layout}:plain`]);
+      await run('umoci', [
+        'config',
+        '--image',
+        `${layout}:plain`,
+        '--config.label',
+        `${VENDOR}=acme`,
+        '--manifest.annotation',
+        `${TITLE}=app`,
+        '--tag',
+        'labelled',
+      ]);
+      const host = new URL(registry.url).host;
+      const copy = (tag: string, ...flags: string[]) =>
+        run('skopeo', [
+          'copy',
+          '--dest-tls-verify=false',
+          ...flags,
+          `oci:${layout}:${tag}`,
+          `docker://${host}/lint/skopeo:${tag}`,
+        ]);
+      // --preserve-digests: skopeo may not convert the refused manifest to another format
+      await expect(copy('plain', '--preserve-digests')).rejects.toThrow(/manifest invalid/i);
+      await copy('labelled', '--preserve-digests');
+      const pulled = await fetch(`${registry.url}/v2/lint/skopeo/manifests/labelled`);
+      expect(pulled.status).toBe(200);
+      // Without it skopeo retries as Docker schema 2, which zot's linter does not check either: it lands.
+      await copy('plain');
+      const converted = await fetch(`${registry.url}/v2/lint/skopeo/manifests/plain`);
+      expect(converted.headers.get('content-type')).toBe(
+        'application/vnd.docker.distribution.manifest.v2+json',
+      );
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });

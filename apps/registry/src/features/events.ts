@@ -3,7 +3,15 @@
 // configured sinks by @zot-ts/events. Lint reports image.lint_failed through the recorder this returns.
 import type { EventSinkConfig } from '@zot-ts/config';
 import { parseDuration } from '@zot-ts/config';
-import { createEventRecorder, type EventActor, type EventRecorder, type SinkOptions } from '@zot-ts/events';
+import {
+  createEventRecorder,
+  createSink,
+  type EventActor,
+  type EventRecorder,
+  type Sink,
+  SinkError,
+  type SinkOptions,
+} from '@zot-ts/events';
 import { createEventDeliveryMetrics } from '@zot-ts/gc-metrics';
 import type { StoreEvent } from '@zot-ts/oci-store';
 import type { Feature, FeatureContext } from './feature.js';
@@ -42,8 +50,20 @@ export function composeEvents(context: FeatureContext): EventsFeature {
   if (settings?.enable !== true || settings.sinks.length === 0) return { feature: {} };
   const { logger, store } = context;
   const counters = context.metrics ? createEventDeliveryMetrics(context.metrics.registry) : undefined;
+  // A sink that cannot be built (a NATS sink without a channel, an unreadable CA file) stops the start,
+  // naming the config entry.
+  const sinks: Sink[] = [];
+  for (const [index, sink] of settings.sinks.entries()) {
+    try {
+      sinks.push(createSink(sinkOptionsOf(sink)));
+    } catch (error) {
+      for (const built of sinks) void built.close(); // a NATS sink already connecting stops trying
+      const reason = error instanceof SinkError || error instanceof Error ? error.message : String(error);
+      throw new Error(`extensions.events.sinks[${index}]: ${reason}`, { cause: error });
+    }
+  }
   const recorder = createEventRecorder({
-    sinks: settings.sinks.map(sinkOptionsOf),
+    sinks,
     maxQueuedEvents: DEFAULT_MAX_QUEUED_EVENTS,
     onDropped(sink, event) {
       counters?.dropped(sink.name);
