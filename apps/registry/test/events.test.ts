@@ -121,6 +121,25 @@ describe('events extension', () => {
     ]);
   });
 
+  it('sends one updated event per tag of a push with ?tag=', async () => {
+    const client = ociClient(registry.url, alice);
+    const image = await pushImage(client, 'team/multi', 'base');
+    const isBase = (e: Record<string, unknown>) => (e.data as { name: string }).name === 'team/multi';
+    await until(() => eventsOf('zotregistry.image.updated').some(isBase));
+    const before = eventsOf('zotregistry.image.updated').length;
+    const response = await fetch(`${registry.url}/v2/team/multi/manifests/${image.digest}?tag=x&tag=y`, {
+      method: 'PUT',
+      body: image.content,
+      headers: { ...alice, 'Content-Type': OCI_MANIFEST },
+    });
+    expect(response.status).toBe(201);
+    await until(() => eventsOf('zotregistry.image.updated').length >= before + 2);
+    const references = eventsOf('zotregistry.image.updated')
+      .slice(before)
+      .map((e) => (e.data as { reference: string }).reference);
+    expect(references).toEqual(['x', 'y']);
+  });
+
   it('publishes the same events on the NATS channel', async () => {
     const nc = await connect({ servers: nats.url });
     const subscription = nc.subscribe('registry');

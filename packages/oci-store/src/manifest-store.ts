@@ -117,6 +117,7 @@ export function createManifestStore(context: StoreContext, repository: string): 
       digest,
       mediaType: summary.mediaType,
       ...(tags[0] !== undefined ? { tag: tags[0] } : {}),
+      ...(tags.length > 1 ? { tags: [...tags] } : {}),
       ...(subject !== undefined ? { subject } : {}),
       ...(summary.artifactType !== undefined ? { artifactType: summary.artifactType } : {}),
     });

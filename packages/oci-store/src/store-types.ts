@@ -170,6 +170,8 @@ export type StoreEvent =
       digest: Digest;
       mediaType: string;
       tag?: string;
+      /** Every tag the push set, when it set more than one (`?tag=`); `tag` is the first. */
+      tags?: string[];
       subject?: Digest;
       artifactType?: string;
     }

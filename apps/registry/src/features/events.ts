@@ -105,16 +105,18 @@ export function composeEvents(context: FeatureContext): EventsFeature {
             .manifests.get(event.digest)
             .then((m) => Buffer.from(m.content).toString('utf8'))
             .catch(() => undefined); // deleted meanwhile: the event goes out without the body
-          recorder.imageUpdated(
-            {
-              name: event.repository,
-              reference: event.tag ?? event.digest,
-              digest: event.digest,
-              mediaType: event.mediaType,
-              ...(manifest === undefined ? {} : { manifest }),
-            },
-            who,
-          );
+          // one event per tag the push set, as zot sends one per changed tag
+          for (const reference of event.tags ?? [event.tag ?? event.digest])
+            recorder.imageUpdated(
+              {
+                name: event.repository,
+                reference,
+                digest: event.digest,
+                mediaType: event.mediaType,
+                ...(manifest === undefined ? {} : { manifest }),
+              },
+              who,
+            );
         });
         return;
       case 'manifestDeleted':
