@@ -22,11 +22,12 @@ export interface NatsServer {
   stop(): Promise<void>;
 }
 
-export async function natsServer(): Promise<NatsServer> {
+/** `extraArgs`: more nats-server flags, such as `--user u --pass p`. */
+export async function natsServer(extraArgs: string[] = []): Promise<NatsServer> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   async function start(): Promise<void> {
-    const started = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port)], {
+    const started = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), ...extraArgs], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     child = started;

@@ -130,4 +130,54 @@ describe('NATS sink', () => {
     await recorder.close();
     expect(Date.now() - started).toBeLessThan(1000);
   });
+
+  it('authenticates with username and password, and keeps events while the credentials are refused', async () => {
+    const guarded = await natsServer(['--user', 'zot', '--pass', 'nats-secret']);
+    try {
+      const reader = await connect({ servers: guarded.url, user: 'zot', pass: 'nats-secret' });
+      const subscription = reader.subscribe('guarded');
+      await reader.flush();
+      const seen: string[] = [];
+      void (async () => {
+        for await (const message of subscription) seen.push(Buffer.from(message.data).toString('utf8'));
+      })();
+      const good = createEventRecorder({
+        sinks: [
+          {
+            type: 'nats',
+            address: guarded.url,
+            channel: 'guarded',
+            timeoutMs: 1000,
+            credentials: { username: 'zot', password: 'nats-secret' },
+          },
+        ],
+        initialRetryDelayMs: 20,
+      });
+      const bad = createEventRecorder({
+        sinks: [
+          {
+            type: 'nats',
+            address: guarded.url,
+            channel: 'guarded',
+            timeoutMs: 1000,
+            reconnectWaitMs: 100,
+            credentials: { username: 'zot', password: 'wrong' },
+          },
+        ],
+        initialRetryDelayMs: 20,
+      });
+      good.repositoryCreated('with-password');
+      bad.repositoryCreated('refused');
+      expect(await good.drained(10_000)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(seen.map((body) => (JSON.parse(body) as { data: { name: string } }).data.name)).toEqual([
+        'with-password',
+      ]);
+      expect(Object.values(bad.stats())[0]?.queued).toBe(1);
+      await Promise.all([good.close(), bad.close()]);
+      await reader.close();
+    } finally {
+      await guarded.stop();
+    }
+  });
 });
