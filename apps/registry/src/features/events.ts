@@ -64,6 +64,8 @@ export function composeEvents(context: FeatureContext): EventsFeature {
   }
   const recorder = createEventRecorder({
     sinks,
+    // not a zot key: zot always says zotregistry.dev; kept for configs that set it
+    ...(settings.source === undefined || settings.source === '' ? {} : { source: settings.source }),
     maxQueuedEvents: DEFAULT_MAX_QUEUED_EVENTS,
     onDropped(sink, event) {
       counters?.dropped(sink.name);
