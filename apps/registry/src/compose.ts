@@ -16,8 +16,10 @@ import { createStore, type Store } from '@zot-ts/oci-store';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { type AuthFeature, composeAuth } from './features/auth.js';
+import { composeEvents } from './features/events.js';
 import type { Feature, FeatureContext } from './features/feature.js';
 import { composeGc } from './features/gc.js';
+import { composeLint } from './features/lint.js';
 import { composeMetadata } from './features/metadata.js';
 import { composeMetrics } from './features/metrics.js';
 import { composeSearch } from './features/search.js';
@@ -140,8 +142,14 @@ export async function composeRegistry(
     auth = composedAuth.auth;
     context.auth = auth;
     features.push(composedAuth.feature);
+    features.push(await composeMetrics(context));
+    // events after metrics (its counters) and before lint (lint_failed goes through it)
+    const events = composeEvents(context);
+    features.push(events.feature);
+    if (events.recorder !== undefined) context.events = events.recorder;
+    features.push(composeLint(context));
     // metadata before GC, so that at shutdown GC stops before the metadata queue drains
-    for (const compose of [composeMetrics, composeSignatures, composeMetadata, composeSearch, composeGc])
+    for (const compose of [composeSignatures, composeMetadata, composeSearch, composeGc])
       features.push(await compose(context));
   } catch (error) {
     // a feature that cannot start (a broken policy, an unreadable trusted root) stops the server: release

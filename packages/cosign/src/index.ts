@@ -18,7 +18,14 @@ export type { CertificateIdentity, KeylessIdentity } from './keyless-policy.js';
 export * from './media-types.js';
 export type { PersistedSignatureEntry, PersistedSignatureResults } from './persisted-results.js';
 export type { KeyAlgorithm } from './public-keys.js';
-export type { ManifestSignatures, SignatureReport, SignatureStatus, SignatureTool } from './results.js';
+export type {
+  ManifestSignatures,
+  NotationCheck,
+  SignatureReport,
+  SignatureStatus,
+  SignatureTool,
+  Verdict,
+} from './results.js';
 // Verification: results per manifest, cached, fed by a small reading port.
 export type { OciDescriptor, SignatureSource, SourceManifest } from './signature-source.js';
 export {

@@ -26,6 +26,10 @@ export interface SignatureReport {
   identity?: { subjectAlternativeName?: string; issuer?: string };
   /** In-toto predicate type of attestations and DSSE bundles. */
   predicateType?: string;
+  /** Notation: the signing certificate's subject (zot's Author), e.g. "CN=signer,O=Acme,C=US". */
+  signer?: string;
+  /** Notation: when trust ends (the signature's expiry or the signing certificate's notAfter). */
+  expiresAt?: string;
   /** Why it is not trusted. */
   reason?: string;
 }
@@ -45,8 +49,20 @@ export interface Verdict {
   keyFingerprint?: string;
   identity?: { subjectAlternativeName?: string; issuer?: string };
   predicateType?: string;
+  signer?: string;
+  expiresAt?: string;
   reason?: string;
 }
+
+/**
+ * Verifies one notation envelope (a layer of a notation signature manifest) against the notation trust store;
+ * the registry plugs @zot-ts/notation in here, so this package needs no X.509 code of its own.
+ */
+export type NotationCheck = (input: {
+  envelope: Uint8Array;
+  envelopeMediaType: string;
+  subject: { digest: string; mediaType?: string; size?: number };
+}) => Promise<Verdict>;
 
 export function invalid(reason: string): Verdict {
   return { status: 'invalid', reason };

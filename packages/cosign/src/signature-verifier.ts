@@ -8,7 +8,7 @@ import type { KeylessIdentity } from './keyless-policy.js';
 import { createKeylessTrust, type KeylessTrust } from './keyless-verify.js';
 import { basisOf, keylessTrustBasis, type PersistedSignatureResults } from './persisted-results.js';
 import { type ParsedPublicKey, parsePublicKeyPem } from './public-keys.js';
-import type { ManifestSignatures, SignatureReport } from './results.js';
+import type { ManifestSignatures, NotationCheck, SignatureReport } from './results.js';
 import type { SignatureSource } from './signature-source.js';
 import type { TrustedKey } from './trust-store.js';
 import { verifyFoundSignature } from './verify-signature.js';
@@ -32,6 +32,11 @@ export interface SignatureVerifierOptions {
   onPersistError?: (error: unknown) => void;
   /** The clock for `checkedAt`. */
   now?: () => Date;
+  /** Verifies notation envelopes; absent, notation signatures are recognised and reported untrusted. */
+  notation?: NotationCheck;
+  /** What the notation trust currently is (e.g. a hash of its certificates): part of a stored result's basis, so a
+   * certificate upload makes persisted results recompute. */
+  notationTrustBasis?: () => Promise<string>;
 }
 
 /** The store events that change results; structurally a subset of oci-store's StoreEvent. */
@@ -99,7 +104,12 @@ export function createSignatureVerifier(options: SignatureVerifierOptions): Sign
     const signatures: SignatureReport[] = [];
     if (found.length > 0) {
       const { keys, pems } = await loadKeys();
-      const basis = basisOf(found, pems, keylessBasis);
+      const notationBasis = options.notationTrustBasis ? await options.notationTrustBasis() : '';
+      const basis = basisOf(
+        found,
+        pems,
+        notationBasis === '' ? keylessBasis : `${keylessBasis}|${notationBasis}`,
+      );
       const stored = persisted && (await persisted.get(repository, digest).catch(tolerate));
       if (stored !== undefined && stored.basis === basis) return stored.result;
       const context = {
@@ -108,6 +118,7 @@ export function createSignatureVerifier(options: SignatureVerifierOptions): Sign
         subjectDigest: digest,
         keys,
         ...(keyless ? { keyless } : {}),
+        ...(options.notation ? { notation: options.notation } : {}),
       };
       for (const signature of found) signatures.push(...(await verifyFoundSignature(signature, context)));
       const result = summary(digest, signatures);

@@ -15,7 +15,7 @@ import {
   SIMPLE_SIGNING_MEDIA_TYPE,
 } from './media-types.js';
 import type { ParsedPublicKey } from './public-keys.js';
-import { invalid, type SignatureReport, untrusted, type Verdict } from './results.js';
+import { invalid, type NotationCheck, type SignatureReport, untrusted, type Verdict } from './results.js';
 import {
   blobOrUndefined,
   manifestOrUndefined,
@@ -30,7 +30,11 @@ export interface VerifyContext {
   subjectDigest: string;
   keys: readonly ParsedPublicKey[];
   keyless?: KeylessTrust;
+  notation?: NotationCheck;
 }
+
+/** notation's envelope media types (notation-go: signature/jws, signature/cose). */
+const NOTATION_ENVELOPE_TYPES = new Set(['application/jose+json', 'application/cose']);
 
 export async function verifyFoundSignature(
   found: FoundSignature,
@@ -46,12 +50,35 @@ export async function verifyFoundSignature(
   });
 
   if (found.kind === 'notation-signature') {
-    // Notation envelopes (JWS/COSE over x509 chains) need a notation trust store and policy; recognised only.
-    return [
-      report(
-        untrusted('notation signatures are recognised but not verified (no notation trust store configured)'),
-      ),
-    ];
+    if (context.notation === undefined)
+      return [
+        report(
+          untrusted('notation signatures are recognised but not verified (extensions.trust.notation is off)'),
+        ),
+      ];
+    const layers = found.layers.filter((layer) => NOTATION_ENVELOPE_TYPES.has(layer.mediaType));
+    if (layers.length === 0) return [report(invalid('notation signature manifest has no JWS or COSE layer'))];
+    const subject = await manifestOrUndefined(context.source, context.repository, context.subjectDigest);
+    const subjectMediaType = subject === undefined ? undefined : mediaTypeOfManifest(subject.content);
+    const reports: SignatureReport[] = [];
+    for (const layer of layers) {
+      const bytes = await readLayer(context, layer);
+      if ('status' in bytes) {
+        reports.push(report(bytes, layer));
+        continue;
+      }
+      const verdict = await context.notation({
+        envelope: bytes.content,
+        envelopeMediaType: layer.mediaType,
+        subject: {
+          digest: context.subjectDigest,
+          ...(subject === undefined ? {} : { size: subject.content.byteLength }),
+          ...(subjectMediaType === undefined ? {} : { mediaType: subjectMediaType }),
+        },
+      });
+      reports.push(report(verdict, layer));
+    }
+    return reports;
   }
   if (found.kind === 'sigstore-bundle') {
     const layer =
@@ -133,4 +160,14 @@ async function readLayer(
   if (!bytesMatchDigest(content, layer.digest))
     return invalid(`layer ${layer.digest} does not match its digest`);
   return { content };
+}
+
+/** The `mediaType` field of a manifest body, when it has one (the descriptor notation signed names it). */
+function mediaTypeOfManifest(content: Uint8Array): string | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(content).toString('utf8')) as { mediaType?: unknown };
+    return typeof parsed.mediaType === 'string' ? parsed.mediaType : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -21,6 +21,8 @@ export type MetricsStoreEvent =
   | { type: 'uploadFinished'; repository: string; uploadSessionId: string; digest: string; size: number }
   /** An upload session ended without a blob: cancelled by the client, or removed by GC as abandoned. */
   | { type: 'uploadCancelled'; repository: string; uploadSessionId: string }
+  /** A repository was created (no metric of its own; listed so every store event is accepted). */
+  | { type: 'repositoryCreated'; repository: string }
   | GcRunEvent
   | RetentionDryRunEvent;
 

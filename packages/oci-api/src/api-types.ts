@@ -48,6 +48,21 @@ export interface ExtensionDescriptor {
   endpoints: string[];
 }
 
+/** A manifest push as the API received it, before the store takes it (for checks such as zot's lint). */
+export interface ManifestPush {
+  repository: string;
+  /** The tag or digest of the URL. */
+  reference: string;
+  /** Every tag the push would set: the URL's tag (if it is one) and each `?tag=`. */
+  tags: string[];
+  /** The Content-Type (else the body's mediaType). */
+  mediaType: string;
+  content: Uint8Array;
+}
+
+/** Throws an OciError (MANIFEST_INVALID, ...) to refuse the push; resolves to let it through. */
+export type CheckManifest = (push: ManifestPush) => Promise<void>;
+
 export interface OciApiOptions {
   store: Store;
   /** Absent: every request is anonymous. */
@@ -71,6 +86,8 @@ export interface OciApiOptions {
   observer?: OciApiObserver;
   logger?: OciApiLogger;
   extensions?: ExtensionDescriptor[];
+  /** Runs on every manifest PUT once the body is read and access granted, before the store (zot's lint). */
+  checkManifest?: CheckManifest;
 }
 
 /** The Node request/response under @hono/node-server; absent under app.request() in tests. */

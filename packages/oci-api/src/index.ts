@@ -3,7 +3,9 @@
 export type { AccessTarget } from './access.js';
 export { accessRequestOf, requestInfoOf } from './access.js';
 export type {
+  CheckManifest,
   ExtensionDescriptor,
+  ManifestPush,
   NodeBindings,
   OciApiEnv,
   OciApiEvent,

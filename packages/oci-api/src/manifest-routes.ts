@@ -117,6 +117,13 @@ async function putManifest(ctx: RouteContext, route: RouteOf<'manifest'>): Promi
     });
   }
   const mediaType = mediaTypeOf(ctx.c.req.header('content-type'), content);
+  await ctx.options.checkManifest?.({
+    repository: route.name,
+    reference: route.reference,
+    tags,
+    mediaType,
+    content,
+  });
   const result = await manifests.put(
     route.reference,
     mediaType,

@@ -120,6 +120,7 @@ export function createManifestStore(context: StoreContext, repository: string): 
       digest,
       mediaType: summary.mediaType,
       ...(tags[0] !== undefined ? { tag: tags[0] } : {}),
+      ...(tags.length > 1 ? { tags: [...tags] } : {}),
       ...(subject !== undefined ? { subject } : {}),
       ...(summary.artifactType !== undefined ? { artifactType: summary.artifactType } : {}),
     });
@@ -170,9 +171,24 @@ export function createManifestStore(context: StoreContext, repository: string): 
     });
     for (const entry of removed) {
       const tag = tagOfDescriptor(entry);
-      if (tag !== undefined) events.emit({ type: 'tagDeleted', repository, tag, digest: entry.digest });
+      if (tag !== undefined)
+        events.emit({
+          type: 'tagDeleted',
+          repository,
+          tag,
+          digest: entry.digest,
+          mediaType: entry.mediaType,
+        });
     }
-    if (parsed.kind === 'digest') events.emit({ type: 'manifestDeleted', repository, digest: parsed.digest });
+    if (parsed.kind === 'digest') {
+      const mediaType = removed[0]?.mediaType;
+      events.emit({
+        type: 'manifestDeleted',
+        repository,
+        digest: parsed.digest,
+        ...(mediaType === undefined ? {} : { mediaType }),
+      });
+    }
   }
 
   return { get, stat, put, delete: remove };

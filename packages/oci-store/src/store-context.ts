@@ -85,13 +85,16 @@ export function createStoreContext(options: {
 export async function initRepository(context: StoreContext, repository: string): Promise<void> {
   const { driver } = context;
   if (await driver.stat(layout.indexPath(repository))) return;
-  await context.locks.withRepoLock(repository, async () => {
+  const created = await context.locks.withRepoLock(repository, async () => {
     if (!(await driver.stat(layout.ociLayoutPath(repository)))) {
       await driver.putContent(layout.ociLayoutPath(repository), OCI_LAYOUT_CONTENT);
     }
     if (!(await driver.stat(layout.indexPath(repository)))) {
       await writeIndex(driver, repository, emptyIndex());
       context.catalogGeneration += 1;
+      return true;
     }
+    return false;
   });
+  if (created) context.events.emit({ type: 'repositoryCreated', repository });
 }

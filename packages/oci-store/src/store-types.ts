@@ -183,11 +183,16 @@ export type StoreEvent =
       digest: Digest;
       mediaType: string;
       tag?: string;
+      /** Every tag the push set, when it set more than one (`?tag=`); `tag` is the first. */
+      tags?: string[];
       subject?: Digest;
       artifactType?: string;
     }
-  | { type: 'manifestDeleted'; repository: string; digest: Digest }
-  | { type: 'tagDeleted'; repository: string; tag: string; digest: Digest }
+  /** mediaType: of the index entry removed, when the store knew it (events sinks report it, as zot). */
+  | { type: 'manifestDeleted'; repository: string; digest: Digest; mediaType?: string }
+  | { type: 'tagDeleted'; repository: string; tag: string; digest: Digest; mediaType?: string }
+  /** A repository's index.json was written for the first time (zot: RepositoryCreated in initRepo). */
+  | { type: 'repositoryCreated'; repository: string }
   | { type: 'uploadStarted'; repository: string; uploadSessionId: string }
   | { type: 'uploadFinished'; repository: string; uploadSessionId: string; digest: Digest; size: number }
   /** A session that ends without a blob: cancelled by the client, failed, or swept by GC as abandoned. */

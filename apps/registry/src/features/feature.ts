@@ -1,6 +1,8 @@
 // A feature is one slice of the config turned into library options and wired into the app: auth, metrics,
 // signatures, GC. compose.ts runs them in order and merges what they return; each lives in its own file.
 import type { ZotConfig } from '@zot-ts/config';
+import type { EventRecorder } from '@zot-ts/events';
+import type { RegistryMetrics } from '@zot-ts/gc-metrics';
 import type { MetaStore } from '@zot-ts/metastore';
 import type { OciApiEnv, OciApiObserver, OciApiOptions } from '@zot-ts/oci-api';
 import type { Store } from '@zot-ts/oci-store';
@@ -18,6 +20,10 @@ export interface FeatureContext {
   metaStore: MetaStore;
   /** Set once the auth feature has run: who is calling, and what they may do (used by /metrics, key upload...). */
   auth?: AuthFeature;
+  /** Set by the metrics feature when extensions.metrics is on: other features add their counters to it. */
+  metrics?: RegistryMetrics;
+  /** Set by the events feature when extensions.events is on: lint reports lint_failed through it. */
+  events?: EventRecorder;
   /** Injected clock for tests (policies, retention). */
   now?: () => Date;
 }

@@ -28,13 +28,13 @@ export interface SignatureRoutesOptions {
 /** The status of each trust-store refusal: an unparseable key is the client's fault, a huge one too large. */
 const trustStoreErrorStatus = { INVALID_KEY: 400, KEY_TOO_LARGE: 413 } as const;
 
-class BodyTooLargeError extends Error {}
+export class BodyTooLargeError extends Error {}
 
 /**
  * Reads a request body into memory, counting bytes as they arrive and giving up past `limit`: a chunked body
  * has no Content-Length to check first, and Hono's bodyLimit would buffer it whole before deciding.
  */
-async function readBodyWithin(c: Context<OciApiEnv>, limit: number): Promise<Uint8Array> {
+export async function readBodyWithin(c: Context<OciApiEnv>, limit: number): Promise<Uint8Array> {
   const declared = Number(c.req.header('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError();
   const body = c.req.raw.body;
@@ -55,7 +55,7 @@ async function readBodyWithin(c: Context<OciApiEnv>, limit: number): Promise<Uin
   return Buffer.concat(chunks, received);
 }
 
-function errorResponse(c: Context<OciApiEnv>, error: unknown, logger: Logger): Response {
+export function errorResponse(c: Context<OciApiEnv>, error: unknown, logger: Logger): Response {
   if (error instanceof TrustStoreError) {
     const status = trustStoreErrorStatus[error.code];
     return c.json({ errors: [{ code: error.code, message: error.message, detail: {} }] }, status);

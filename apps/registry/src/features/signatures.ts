@@ -8,6 +8,13 @@ import type { ExtensionDescriptor } from '@zot-ts/oci-api';
 import type { Feature, FeatureContext } from './feature.js';
 import { createSignatureAccess } from './signatures-access.js';
 import { createVerifierWithKeylessTrust, loadKeylessTrustOptions } from './signatures-keyless.js';
+import {
+  NOTATION_CERTIFICATE_PATH,
+  NOTATION_DIRECTORY_NAME,
+  notationCheckOf,
+  notationRoutes,
+  notationStoreAt,
+} from './signatures-notation.js';
 import { persistedSignatureResults } from './signatures-results.js';
 import { COSIGN_KEY_PATH, SIGNATURES_PATH, signatureRoutes } from './signatures-routes.js';
 import { createStoreSignatureSource } from './signatures-source.js';
@@ -24,12 +31,16 @@ export interface SignaturesOptions {
 }
 
 /** Announced in GET /v2/_oci/ext/discover, as zot announces its `_zot` extension endpoints. */
-export function signaturesExtension(cosign: boolean): ExtensionDescriptor {
+export function signaturesExtension(cosign: boolean, notation = false): ExtensionDescriptor {
   return {
     name: '_zot',
     url: 'https://github.com/project-zot/zot/blob/v2.1.17/pkg/extensions/_zot.md',
     description: 'zot registry extensions',
-    endpoints: cosign ? [COSIGN_KEY_PATH, SIGNATURES_PATH] : [SIGNATURES_PATH],
+    endpoints: [
+      ...(cosign ? [COSIGN_KEY_PATH] : []),
+      ...(notation ? [NOTATION_CERTIFICATE_PATH] : []),
+      SIGNATURES_PATH,
+    ],
   };
 }
 
@@ -47,6 +58,9 @@ export async function composeSignatures(
   const persisted = persistedSignatureResults(context.metaStore.signatureResults);
   // Keyless bundles: the trusted root file is read once, here; a bad one stops the start with its path.
   const keyless = await loadKeylessTrustOptions(trust);
+  const notationStore = trust.notation
+    ? notationStoreAt(join(context.config.storage.rootDirectory, NOTATION_DIRECTORY_NAME))
+    : undefined;
   // The verifier reads keys through the trust store at computation time; a new key clears its results.
   const verifier = createVerifierWithKeylessTrust(
     {
@@ -57,6 +71,17 @@ export async function composeSignatures(
       persisted,
       onPersistError: (error) =>
         context.logger.warn('signature results: metadata store unavailable', { error: String(error) }),
+      ...(notationStore === undefined
+        ? {}
+        : {
+            notation: notationCheckOf(notationStore),
+            // a stored result stays valid only while the notation certificates are the same
+            notationTrustBasis: async () =>
+              (await notationStore.trusted())
+                .map((certificate) => certificate.fingerprint256)
+                .sort()
+                .join(','),
+          }),
     },
     keyless,
   );
@@ -81,7 +106,7 @@ export async function composeSignatures(
   });
 
   return {
-    api: { extensions: [signaturesExtension(trust.cosign)] },
+    api: { extensions: [signaturesExtension(trust.cosign, trust.notation)] },
     extend(app) {
       signatureRoutes(app, {
         store: context.store,
@@ -91,6 +116,13 @@ export async function composeSignatures(
         logger: context.logger,
         cosignKeys: trust.cosign,
       });
+      if (notationStore !== undefined)
+        notationRoutes(app, {
+          store: notationStore,
+          access,
+          logger: context.logger,
+          onAdded: () => verifier.onKeyAdded(),
+        });
     },
     async close() {
       unsubscribe();

@@ -23,6 +23,8 @@ export interface SignatureReport {
   readonly keyFingerprint?: string;
   readonly identity?: { readonly subjectAlternativeName?: string; readonly issuer?: string };
   readonly predicateType?: string;
+  /** Notation: the signing certificate's subject ("CN=...,O=...,C=..."), as zot reports the author. */
+  readonly signer?: string;
   readonly reason?: string;
 }
 
@@ -76,6 +78,7 @@ function parseReport(entry: Record<string, unknown>): SignatureReport {
     ...optionalString(entry, 'keyFingerprint'),
     ...identity,
     ...optionalString(entry, 'predicateType'),
+    ...optionalString(entry, 'signer'),
     ...optionalString(entry, 'reason'),
   };
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { RegistryClientError } from '../client/errors.js';
 import type { RegistryClient } from '../client/registry-client.js';
 import type { RegistryExtension, SignatureVerification } from '../client/zot-extensions.js';
-import { createTrustLookup } from './signature-trust.js';
+import { parseSignatureVerification } from '../client/zot-extensions.js';
+import { createTrustLookup, signatureTrustOf } from './signature-trust.js';
 
 const digest = `sha256:${'b'.repeat(64)}`;
 const verified: SignatureVerification = { digest, signed: true, trusted: true, signatures: [] };
@@ -67,5 +68,37 @@ describe('createTrustLookup', () => {
       },
     );
     await expect(createTrustLookup(down.client)('a', digest)).rejects.toMatchObject({ code: 'UNREACHABLE' });
+  });
+});
+
+describe('signatureTrustOf', () => {
+  it("shows a notation signature's certificate subject as its signer", () => {
+    const verification = parseSignatureVerification(
+      {
+        digest,
+        signed: true,
+        trusted: true,
+        signatures: [
+          {
+            tool: 'notation',
+            kind: 'notation-signature',
+            status: 'trusted',
+            trusted: true,
+            manifestDigest: `sha256:${'c'.repeat(64)}`,
+            signer: 'CN=release signer,O=Acme,C=US',
+            expiresAt: '2030-01-01T00:00:00.000Z',
+          },
+        ],
+      },
+      digest,
+    );
+    expect(signatureTrustOf(verification)).toEqual([
+      {
+        manifestDigest: `sha256:${'c'.repeat(64)}`,
+        kind: 'notation-signature',
+        status: 'trusted',
+        signer: 'CN=release signer,O=Acme,C=US',
+      },
+    ]);
   });
 });

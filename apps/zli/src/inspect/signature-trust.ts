@@ -52,7 +52,8 @@ export const noTrustLookup: TrustLookup = async () => undefined;
 
 export function signatureTrustOf(verification: SignatureVerification): SignatureTrust[] {
   return verification.signatures.map((signature) => {
-    const signer = signature.identity?.subjectAlternativeName;
+    // notation names its signer by certificate subject, keyless cosign by the certificate's SAN
+    const signer = signature.signer ?? signature.identity?.subjectAlternativeName;
     return {
       manifestDigest: signature.manifestDigest,
       kind: signature.kind,
