@@ -1,5 +1,5 @@
 // The ONLY place that turns a zot config into each library's options, and the libraries into one Hono app:
-// request log -> CORS -> health -> extensions (extend) -> the distribution-spec API.
+// rate limit gate -> request log -> CORS -> health -> extensions (extend) -> the distribution-spec API.
 
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -19,6 +19,7 @@ import { type AuthFeature, composeAuth } from './features/auth.js';
 import type { Feature, FeatureContext } from './features/feature.js';
 import { composeGc } from './features/gc.js';
 import { composeMetrics } from './features/metrics.js';
+import { composeRateLimit } from './features/ratelimit.js';
 import { composeSignatures } from './features/signatures.js';
 import { type HealthState, healthRoutes } from './health.js';
 import { createLogger, type Logger, type LogSink, openSink } from './log-sink.js';
@@ -128,7 +129,7 @@ export async function composeRegistry(
     auth = composedAuth.auth;
     context.auth = auth;
     features.push(composedAuth.feature);
-    for (const compose of [composeMetrics, composeSignatures, composeGc])
+    for (const compose of [composeMetrics, composeRateLimit, composeSignatures, composeGc])
       features.push(await compose(context));
   } catch (error) {
     // a feature that cannot start (a broken policy, an unreadable trusted root) stops the server: release
@@ -139,6 +140,7 @@ export async function composeRegistry(
   }
 
   const app = new Hono<OciApiEnv>();
+  for (const feature of features) if (feature.gate !== undefined) app.use('*', feature.gate);
   app.use('*', requestLog(auditSink === undefined ? { logger } : { logger, audit: auditSink }));
   for (const feature of features) if (feature.middleware !== undefined) app.use('*', feature.middleware);
   app.use('*', corsOf(config));

@@ -18,6 +18,7 @@ export { describeError, errorBody, OciHttpError, ociErrorStatus } from './error-
 export type {
   AccessRequest,
   Action,
+  AdmitIdentity,
   Authenticate,
   Authorize,
   AuthResult,

@@ -1,6 +1,7 @@
 // A feature is one slice of the config turned into library options and wired into the app: auth, metrics,
 // signatures, GC. compose.ts runs them in order and merges what they return; each lives in its own file.
 import type { ZotConfig } from '@zot-ts/config';
+import type { RegistryMetrics } from '@zot-ts/gc-metrics';
 import type { MetaStore } from '@zot-ts/metastore';
 import type { OciApiEnv, OciApiObserver, OciApiOptions } from '@zot-ts/oci-api';
 import type { Store } from '@zot-ts/oci-store';
@@ -20,6 +21,8 @@ export interface FeatureContext {
   auth?: AuthFeature;
   /** Injected clock for tests (policies, retention). */
   now?: () => Date;
+  /** Set once the metrics feature has run, when metrics are on: features count their own events there. */
+  metrics?: RegistryMetrics;
 }
 
 export interface Feature {
@@ -27,6 +30,8 @@ export interface Feature {
   api?: Partial<Omit<OciApiOptions, 'store' | 'observer'>>;
   /** Called after every API response (metrics, tag pull times); observers of all features are fanned out. */
   observer?: OciApiObserver;
+  /** Runs before anything else, even the request log: rate limits refuse floods at the lowest cost (as zot). */
+  gate?: MiddlewareHandler<OciApiEnv>;
   /** Runs on every request, first of all (before health routes and every feature's routes): request metrics. */
   middleware?: MiddlewareHandler<OciApiEnv>;
   /** Adds routes or middleware before the distribution-spec routes, in feature order. */

@@ -20,6 +20,7 @@ export async function composeMetrics(context: FeatureContext): Promise<Feature> 
 
   // process_* and nodejs_* as zot exports process_* and go_*: dashboards chart memory and CPU from them
   const metrics = createRegistryMetrics({ version: registryVersion, defaultMetrics: true });
+  context.metrics = metrics;
   const sizes = createRepoSizeTracker({ store, roots: storageRootsOf(context), metrics, logger });
   const unsubscribe = store.subscribe((event) => {
     metrics.onStoreEvent(event);
