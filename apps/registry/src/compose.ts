@@ -19,6 +19,7 @@ import { type AuthFeature, composeAuth } from './features/auth.js';
 import type { Feature, FeatureContext } from './features/feature.js';
 import { composeGc } from './features/gc.js';
 import { composeMetrics } from './features/metrics.js';
+import { repositoryQuotaOf } from './features/quota.js';
 import { composeRateLimit } from './features/ratelimit.js';
 import { composeSignatures } from './features/signatures.js';
 import { type HealthState, healthRoutes } from './health.js';
@@ -106,7 +107,7 @@ export async function composeRegistry(
     config.log.audit === undefined ? undefined : openSink(config.log.audit, stdout);
   const logger = createLogger(logSink, config.log.level);
   const health: HealthState = { started: false, shuttingDown: false };
-  const store = await createStore(storeOptionsOf(config));
+  const store = await createStore({ ...storeOptionsOf(config), ...repositoryQuotaOf(config, logger) });
   const metaStore = await createFileMetaStore({
     directory: join(config.storage.rootDirectory, DEFAULT_METADATA_DIRECTORY_NAME),
     // every manifest GET records a pull time: batch those writes (a time lost in a crash only keeps a tag)
