@@ -21,6 +21,7 @@ import { composeGc } from './features/gc.js';
 import { composeMetrics } from './features/metrics.js';
 import { repositoryQuotaOf } from './features/quota.js';
 import { composeRateLimit } from './features/ratelimit.js';
+import { composeScrub } from './features/scrub.js';
 import { composeSignatures } from './features/signatures.js';
 import { type HealthState, healthRoutes } from './health.js';
 import { createLogger, type Logger, type LogSink, openSink } from './log-sink.js';
@@ -130,7 +131,7 @@ export async function composeRegistry(
     auth = composedAuth.auth;
     context.auth = auth;
     features.push(composedAuth.feature);
-    for (const compose of [composeMetrics, composeRateLimit, composeSignatures, composeGc])
+    for (const compose of [composeMetrics, composeRateLimit, composeSignatures, composeGc, composeScrub])
       features.push(await compose(context));
   } catch (error) {
     // a feature that cannot start (a broken policy, an unreadable trusted root) stops the server: release

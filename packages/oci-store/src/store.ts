@@ -9,6 +9,7 @@ import { assertRepositoryName } from './name.js';
 import { createRepositoryQuota, type QuotaRefusal } from './repository-quota.js';
 import { type BoundRepositoryStore, createRepositoryStore } from './repository-store.js';
 import { scrubRepositories } from './scrub.js';
+import { scrubRepositoryImages } from './scrub-images.js';
 import type { StorageDriver } from './storage-driver.js';
 import { createStoreContext, type StoreContext } from './store-context.js';
 import type { CatalogPage, ScrubReport, Store } from './store-types.js';
@@ -115,6 +116,10 @@ export function createStore(options: CreateStoreOptions): Store {
         total.findings.push(...report.findings);
       }
       return total;
+    },
+    scrubImages(name, scrubOptions = {}) {
+      assertRepositoryName(name);
+      return scrubRepositoryImages(contextFor(name), name, scrubOptions);
     },
     subscribe: (observer) => events.subscribe(observer),
   };
