@@ -24,12 +24,14 @@ interface Bucket {
 export interface TokenBuckets {
   readonly rate: number;
   readonly burst: number;
-  /** Whether `key` may go ahead now, without taking a token. */
-  wouldAdmit(key: string): boolean;
+  /** The clock the buckets use (ms): read it once per request and pass it to the calls below. */
+  now(): number;
+  /** Whether `key` may go ahead at `at`, without taking a token. */
+  wouldAdmit(key: string, at: number): boolean;
   /** Takes a token for `key`; call only after every limiter that applies admitted the request. */
-  take(key: string): void;
+  take(key: string, at: number): void;
   /** Seconds until `key` has a whole token again (at least 1: Retry-After is whole seconds). */
-  retryAfterSeconds(key: string): number;
+  retryAfterSeconds(key: string, at: number): number;
   /** Callers currently tracked (tests, diagnostics). */
   readonly size: number;
   /** Drops buckets that are full again; runs by itself as the map grows. */
@@ -70,11 +72,11 @@ export function createTokenBuckets(options: BucketOptions): TokenBuckets {
   return {
     rate,
     burst,
-    wouldAdmit(key) {
-      return tokensOf(key, now()) >= 1;
+    now,
+    wouldAdmit(key, at) {
+      return tokensOf(key, at) >= 1;
     },
-    take(key) {
-      const at = now();
+    take(key, at) {
       const tokens = tokensOf(key, at) - 1;
       const bucket = buckets.get(key);
       if (bucket === undefined) {
@@ -85,8 +87,8 @@ export function createTokenBuckets(options: BucketOptions): TokenBuckets {
         bucket.at = at;
       }
     },
-    retryAfterSeconds(key) {
-      const missing = 1 - tokensOf(key, now());
+    retryAfterSeconds(key, at) {
+      const missing = 1 - tokensOf(key, at);
       return Math.max(1, Math.ceil(missing / rate));
     },
     get size() {

@@ -46,11 +46,11 @@ describe('createTokenBuckets', () => {
   it('forgets callers whose bucket is full again, and never tracks more than maxKeys', () => {
     let now = 0;
     const buckets = createTokenBuckets({ rate: 10, maxKeys: 2000, now: () => now });
-    for (let i = 0; i < 1500; i += 1) buckets.take(`ip:${i}`);
+    for (let i = 0; i < 1500; i += 1) buckets.take(`ip:${i}`, now);
     now += 1000; // every bucket refilled
     buckets.sweep();
     expect(buckets.size).toBe(0);
-    for (let i = 0; i < 10_000; i += 1) buckets.take(`ip:flood-${i}`);
+    for (let i = 0; i < 10_000; i += 1) buckets.take(`ip:flood-${i}`, now);
     expect(buckets.size).toBeLessThanOrEqual(2001);
   });
 });

@@ -35,6 +35,7 @@ interface Limiter {
 
 export function createRateLimiter(rules: RateLimitRules): RateLimiter {
   const clock = rules.now === undefined ? {} : { now: rules.now };
+  const now = rules.now ?? (() => performance.now());
   const all: Limiter | undefined =
     rules.rate === undefined ? undefined : { buckets: createTokenBuckets({ rate: rules.rate, ...clock }) };
   const byMethod = new Map<string, Limiter[]>();
@@ -49,21 +50,22 @@ export function createRateLimiter(rules: RateLimitRules): RateLimiter {
   return {
     admit(callerKey, method) {
       const forMethod = byMethod.get(method) ?? none;
+      const at = now();
       // check first, take after: a refused request costs the caller nothing in the other limiters
       let refusedBy: Limiter | undefined;
-      if (all !== undefined && !all.buckets.wouldAdmit(callerKey)) refusedBy = all;
+      if (all !== undefined && !all.buckets.wouldAdmit(callerKey, at)) refusedBy = all;
       for (const limiter of forMethod)
-        if (refusedBy === undefined && !limiter.buckets.wouldAdmit(callerKey)) refusedBy = limiter;
+        if (refusedBy === undefined && !limiter.buckets.wouldAdmit(callerKey, at)) refusedBy = limiter;
       if (refusedBy !== undefined) {
         const refusal: RateLimitRefusal = {
-          retryAfterSeconds: refusedBy.buckets.retryAfterSeconds(callerKey),
+          retryAfterSeconds: refusedBy.buckets.retryAfterSeconds(callerKey, at),
           rate: refusedBy.buckets.rate,
         };
         if (refusedBy.method !== undefined) refusal.method = refusedBy.method;
         return refusal;
       }
-      all?.buckets.take(callerKey);
-      for (const limiter of forMethod) limiter.buckets.take(callerKey);
+      all?.buckets.take(callerKey, at);
+      for (const limiter of forMethod) limiter.buckets.take(callerKey, at);
       return undefined;
     },
   };
