@@ -172,4 +172,27 @@ describe('extensions.scrub', () => {
     expect(good.map((line) => line.status)).toEqual(['ok', 'affected']);
     expect(good[1]).toMatchObject({ 'affected blob': hexOf(sha256(images.good.layers[0] ?? '')) });
   }, 60_000);
+
+  it('scrubs every storage root, each repository under its own root directory (subPaths, as zot)', async () => {
+    const mainRoot = join(workDirectory, 'main');
+    const subRoot = join(workDirectory, 'sub');
+    const storage = { rootDirectory: mainRoot, subPaths: { '/a': { rootDirectory: subRoot } } };
+    const logPath = join(workDirectory, 'subpaths.log');
+    const registry = await startTestRegistry({
+      storage,
+      log: { level: 'info', output: logPath },
+      extensions: { scrub: { enable: true } },
+    });
+    await pushImage(registry.url, 'plain/app', gcImage('plain-app'), 'v1');
+    await pushImage(registry.url, 'a/app', gcImage('a-app'), 'v1');
+    const feature = scrubFeatureOf(registry);
+    await firstPass(feature);
+    await feature.scrub.schedule.runNow();
+    await registry.close();
+    const messages = logLines(logPath).map((line) => line.message);
+    expect(messages).toContain(`scrub successfully completed for ${join(mainRoot, 'plain/app')}`);
+    expect(messages).toContain(`scrub successfully completed for ${join(subRoot, 'a/app')}`);
+    const images = logLines(logPath).filter((line) => line.message === 'blobs/manifest ok');
+    expect(new Set(images.map((line) => line.image))).toEqual(new Set(['plain/app', 'a/app']));
+  }, 60_000);
 });
