@@ -14,6 +14,7 @@ import { sha256, startTestRegistry, type TestRegistry } from './helpers.js';
 
 const run = promisify(execFile);
 const hasTools = existsSync('/usr/bin/skopeo') && existsSync('/usr/bin/umoci');
+const hasPodman = hasTools && existsSync('/usr/bin/podman');
 
 async function putManifest(base: string, repository: string, manifest: string, tag: string) {
   return fetch(`${base}/v2/${repository}/manifests/${tag}`, {
@@ -149,5 +150,45 @@ describe('storage.maxRepos', () => {
       await expect(copy('second/app:v1')).rejects.toThrow(/too many requests|429/i);
     },
     90_000,
+  );
+
+  it.skipIf(!hasPodman)(
+    'makes podman push fail into a new repository beyond the limit, and succeed into an existing one',
+    async () => {
+      registry = await start('podman', 1);
+      const layout = join(workDirectory, 'podman-layout');
+      await run('umoci', ['init', '--layout', layout]);
+      await run('umoci', ['new', '--image', `${layout}:latest`]);
+      const storage = join(workDirectory, 'podman-storage');
+      const podman = (...args: string[]) =>
+        run(
+          'podman',
+          [
+            '--root',
+            join(storage, 'root'),
+            '--runroot',
+            join(storage, 'run'),
+            '--storage-driver',
+            'vfs',
+            ...args,
+          ],
+          { timeout: 60_000 },
+        );
+      const host = new URL(registry.url).host;
+      // the temporary directory's name has capitals, which podman refuses as an oci: reference: go through skopeo
+      await run('skopeo', [
+        'copy',
+        '--dest-tls-verify=false',
+        `oci:${layout}:latest`,
+        `docker://${host}/first/podman:v1`,
+      ]);
+      await podman('pull', '--tls-verify=false', `${host}/first/podman:v1`);
+      const imageId = `${host}/first/podman:v1`;
+      await podman('push', '--tls-verify=false', imageId, `docker://${host}/first/podman:v2`);
+      await expect(
+        podman('push', '--tls-verify=false', imageId, `docker://${host}/second/podman:v1`),
+      ).rejects.toThrow(/too many requests|429/i);
+    },
+    120_000,
   );
 });

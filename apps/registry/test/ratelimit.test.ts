@@ -17,6 +17,7 @@ import { startTestRegistry, type TestRegistry } from './helpers.js';
 
 const run = promisify(execFile);
 const hasSkopeo = existsSync('/usr/bin/skopeo');
+const hasPodman = existsSync('/usr/bin/podman') && existsSync('/usr/bin/umoci');
 
 interface Answer {
   status: number;
@@ -171,6 +172,48 @@ describe('http.ratelimit', () => {
       // the pull needed more GETs than the limit lets through at once: some were refused, and retried
       expect(await refusedSamples(registry, 'client')).toBeGreaterThan(0);
       expect(existsSync(join(target, 'index.json'))).toBe(true);
+    },
+    90_000,
+  );
+
+  it.skipIf(!hasPodman || !hasSkopeo)(
+    'lets podman pull through a GET limit as well',
+    async () => {
+      registry = await startTestRegistry({
+        http: { ratelimit: { methods: [{ method: 'GET', rate: 2 }] } },
+        extensions: { metrics: { enable: true } },
+      });
+      // an image with three real tar layers (podman unpacks them), made by umoci and pushed by skopeo
+      const layout = join(registry.directory, 'layout');
+      await run('umoci', ['init', '--layout', layout]);
+      await run('umoci', ['new', '--image', `${layout}:v1`]);
+      for (const name of ['one', 'two', 'three']) {
+        const file = join(registry.directory, `${name}.txt`);
+        writeFileSync(file, `layer ${name}\n`);
+        await run('umoci', ['insert', '--image', `${layout}:v1`, file, `/${name}.txt`]);
+      }
+      const reference = `${new URL(registry.url).host}/limited/podman:v1`;
+      await run('skopeo', ['copy', '--dest-tls-verify=false', `oci:${layout}:v1`, `docker://${reference}`]);
+      const storage = join(registry.directory, 'podman');
+      const containerStorage = [
+        '--root',
+        join(storage, 'root'),
+        '--runroot',
+        join(storage, 'run'),
+        '--storage-driver',
+        'vfs',
+      ];
+      await run('podman', [...containerStorage, 'pull', '--tls-verify=false', reference], {
+        timeout: 60_000,
+      });
+      const { stdout } = await run('podman', [
+        ...containerStorage,
+        'images',
+        '--format',
+        '{{.Repository}}:{{.Tag}}',
+      ]);
+      expect(stdout).toContain('limited/podman:v1');
+      expect(await refusedSamples(registry, 'client')).toBeGreaterThan(0);
     },
     90_000,
   );
