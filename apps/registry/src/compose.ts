@@ -47,7 +47,7 @@ export interface ComposedRegistry {
   metaStore: MetaStore;
   /** Who is calling and what they may do; `reloadAccessControl` serves the config reload. */
   auth: AuthFeature;
-  /** Features in composition order (auth, metrics, signatures, gc), for tests and shutdown. */
+  /** Features in composition order (auth, metrics, ratelimit, signatures, gc, scrub), for tests and shutdown. */
   features: Feature[];
   /** Flushes and closes log files. */
   close(): Promise<void>;
