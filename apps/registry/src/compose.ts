@@ -1,5 +1,5 @@
 // The ONLY place that turns a zot config into each library's options, and the libraries into one Hono app:
-// request log -> CORS -> health -> extensions (extend) -> the distribution-spec API.
+// rate limit gate -> request log -> CORS -> health -> extensions (extend) -> the distribution-spec API.
 
 import type { Writable } from 'node:stream';
 import type { ZotConfig } from '@zot-ts/config';
@@ -22,6 +22,9 @@ import { composeGc } from './features/gc.js';
 import { composeLint } from './features/lint.js';
 import { composeMetadata } from './features/metadata.js';
 import { composeMetrics } from './features/metrics.js';
+import { repositoryQuotaOf } from './features/quota.js';
+import { composeRateLimit } from './features/ratelimit.js';
+import { composeScrub } from './features/scrub.js';
 import { composeSearch } from './features/search.js';
 import { composeSignatures } from './features/signatures.js';
 import { type HealthState, healthRoutes } from './health.js';
@@ -48,7 +51,7 @@ export interface ComposedRegistry {
   metaStore: MetaStore;
   /** Who is calling and what they may do; `reloadAccessControl` serves the config reload. */
   auth: AuthFeature;
-  /** Features in composition order (auth, metrics, signatures, gc), for tests and shutdown. */
+  /** Features in composition order (auth, metrics, ratelimit, signatures, gc, scrub), for tests and shutdown. */
   features: Feature[];
   /** Starts background work (GC, storage sizes) and marks the registry started: call once the port is bound. */
   start(): void;
@@ -118,7 +121,7 @@ export async function composeRegistry(
     config.log.audit === undefined ? undefined : openSink(config.log.audit, stdout);
   const logger = createLogger(logSink, config.log.level);
   const health: HealthState = { started: false, shuttingDown: false };
-  const store = await createStore(storeOptionsOf(config));
+  const store = await createStore({ ...storeOptionsOf(config), ...repositoryQuotaOf(config, logger) });
   // one LMDB file under the storage root; the first wave's .zot-ts-meta directory is imported once
   const metaStore = await createLmdbMetaStore({
     ...metadbPathsUnder(config.storage.rootDirectory),
@@ -142,14 +145,14 @@ export async function composeRegistry(
     auth = composedAuth.auth;
     context.auth = auth;
     features.push(composedAuth.feature);
-    features.push(await composeMetrics(context));
+    for (const compose of [composeMetrics, composeRateLimit]) features.push(await compose(context));
     // events after metrics (its counters) and before lint (lint_failed goes through it)
     const events = composeEvents(context);
     features.push(events.feature);
     if (events.recorder !== undefined) context.events = events.recorder;
     features.push(composeLint(context));
     // metadata before GC, so that at shutdown GC stops before the metadata queue drains
-    for (const compose of [composeSignatures, composeMetadata, composeSearch, composeGc])
+    for (const compose of [composeSignatures, composeMetadata, composeSearch, composeGc, composeScrub])
       features.push(await compose(context));
   } catch (error) {
     // a feature that cannot start (a broken policy, an unreadable trusted root) stops the server: release
@@ -160,6 +163,7 @@ export async function composeRegistry(
   }
 
   const app = new Hono<OciApiEnv>();
+  for (const feature of features) if (feature.gate !== undefined) app.use('*', feature.gate);
   app.use('*', requestLog(auditSink === undefined ? { logger } : { logger, audit: auditSink }));
   for (const feature of features) if (feature.middleware !== undefined) app.use('*', feature.middleware);
   app.use('*', corsOf(config));

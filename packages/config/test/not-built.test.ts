@@ -28,6 +28,10 @@ const examples: Record<string, Record<string, unknown>> = {
     extensions: { sync: { registries: [{ urls: ['https://registry-1.docker.io'], onDemand: true }] } },
   },
   'extensions.search': { ...base, extensions: { search: { enable: true } } },
+  'extensions.search.cve': {
+    ...base,
+    extensions: { search: { enable: true, cve: { updateInterval: '2h' } } },
+  },
   // the UI needs search (a cross-field rule), so this example asks for both
   'extensions.ui': { ...base, extensions: { search: { enable: true }, ui: { enable: true } } },
   'extensions.lint': {

@@ -108,6 +108,13 @@ export function createInstruments(registry: Registry, options: InstrumentOptions
       labelNames: ['type'] as const,
       registers,
     }),
+    // --- rate limiting (zot's limiter refuses without counting; ours counts what http.ratelimit refused) ---
+    httpRateLimited: new Counter({
+      name: 'zot_http_ratelimited_requests_total',
+      help: 'Total number of requests refused with 429 by http.ratelimit, by method and by what was limited',
+      labelNames: ['method', 'scope'] as const,
+      registers,
+    }),
     // --- live load ---
     uploadSessions: new Gauge({
       name: 'zot_upload_sessions',

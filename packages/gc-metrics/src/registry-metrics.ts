@@ -69,6 +69,8 @@ export interface RegistryMetrics {
   onStoreEvent(event: MetricsStoreEvent): void;
   /** An image was pulled (zot counts GET manifest). */
   recordDownload(repository: string): void;
+  /** A request refused by a rate limit: `scope` says whose bucket was empty, a client address's or a user's. */
+  recordRateLimited(method: string, scope: 'client' | 'user'): void;
   /** An image was pushed, for stores that emit no manifestPut event. */
   recordUpload(repository: string): void;
   /** The exact size of a repository, e.g. after walking it at startup or after GC. */
@@ -140,6 +142,9 @@ export function createRegistryMetrics(options: RegistryMetricsOptions): Registry
     },
     recordDownload(repository) {
       instruments.repoDownloads.inc({ repo: repoLabels.labelFor(repository) });
+    },
+    recordRateLimited(method, scope) {
+      instruments.httpRateLimited.inc({ method: boundedMethodLabel(method), scope });
     },
     recordUpload(repository) {
       instruments.repoUploads.inc({ repo: repoLabels.labelFor(repository) });

@@ -31,6 +31,7 @@ export function driveWorkload(metrics: RegistryMetrics, repositoryCount = 5): vo
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
     });
     metrics.recordDownload(repository);
+    metrics.recordRateLimited(index % 2 === 0 ? 'GET' : 'PUT', index % 2 === 0 ? 'client' : 'user');
     methods.forEach((method, methodIndex) => {
       const status = statuses[(index + methodIndex) % statuses.length] ?? 200;
       metrics.observeRequest({

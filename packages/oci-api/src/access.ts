@@ -3,6 +3,7 @@
 import type { TLSSocket } from 'node:tls';
 import type { Context } from 'hono';
 import type { OciApiEnv, OciApiOptions } from './api-types.js';
+import { OciHttpError } from './error-status.js';
 import type { AccessRequest, Action, Identity, RequestInfo } from './ports.js';
 import { OciError, ociErrorMessages } from './store-contract.js';
 
@@ -73,6 +74,11 @@ async function identify(
   if (result.kind === 'rejected') throw new ChallengeError(target, { reason: result.reason });
   const identity = result.kind === 'identity' ? result.identity : undefined;
   c.set('identity', identity);
+  if (identity !== undefined && options.admitIdentity !== undefined) {
+    const refusal = options.admitIdentity(identity, { method: requestInfo.method, path: requestInfo.path });
+    if (refusal !== undefined)
+      throw new OciHttpError('TOOMANYREQUESTS', { headers: refusal.headers, detail: refusal.detail });
+  }
   return identity;
 }
 

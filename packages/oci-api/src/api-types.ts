@@ -1,6 +1,7 @@
 // Options of createOciApi and the typed Hono Env its handlers share with the app that mounts it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type {
+  AdmitIdentity,
   Authenticate,
   Authorize,
   Challenge,
@@ -75,6 +76,8 @@ export interface OciApiOptions {
   challenge?: Challenge;
   /** Extra response headers once a request is authenticated (session cookies). */
   onAuthenticated?: OnAuthenticated;
+  /** Per-user rate limits, asked once a request authenticated. Absent: no per-user limit. */
+  admitIdentity?: AdmitIdentity;
   /**
    * Which repositories of a /v2/_catalog page the caller may see. Absent: each is asked of `authorize` as a
    * `read` without a reference.

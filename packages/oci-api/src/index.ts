@@ -21,6 +21,7 @@ export { describeError, errorBody, OciHttpError, ociErrorStatus } from './error-
 export type {
   AccessRequest,
   Action,
+  AdmitIdentity,
   Authenticate,
   Authorize,
   AuthResult,

@@ -102,3 +102,12 @@ export type FilterRepositories = (
   identity: Identity | undefined,
   names: string[],
 ) => Promise<string[]> | string[];
+
+/**
+ * Per-user rate limits: called once per request right after it authenticated as `identity`. Undefined lets the
+ * request go on; a refusal is answered 429 TOOMANYREQUESTS with its headers (Retry-After) and detail.
+ */
+export type AdmitIdentity = (
+  identity: Identity,
+  request: { method: string; path: string },
+) => { headers: Record<string, string>; detail: unknown } | undefined;

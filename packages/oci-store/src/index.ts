@@ -73,6 +73,7 @@ export {
 } from './name.js';
 export { assertRangeWithin, parseContentRange, parseRangeHeader } from './range.js';
 export { parseReference, type Reference, tryParseReference } from './reference.js';
+export type { QuotaRefusal } from './repository-quota.js';
 export {
   assertRelativePath,
   CHUNK_SIZE,

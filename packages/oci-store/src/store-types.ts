@@ -166,6 +166,19 @@ export interface ScrubFinding {
   problem: string;
 }
 
+/** One image (an index.json entry) judged by the scrub, in zot's terms (pkg/storage/scrub.go ScrubImageResult). */
+export interface ScrubImageResult {
+  repository: string;
+  /** The entry's tag; '' when untagged. */
+  tag: string;
+  digest: Digest;
+  status: 'ok' | 'affected';
+  /** Hex digest of the first bad blob (zot writes no algorithm); '' when ok. */
+  affectedBlob: string;
+  /** zot's error text: 'blob not found', 'bad blob digest', 'invalid manifest content'; '' when ok. */
+  error: string;
+}
+
 export interface ScrubReport {
   repositories: number;
   manifestsChecked: number;
@@ -218,6 +231,11 @@ export interface Store {
   /** Sorted, paginated list of repositories that hold at least one manifest or blob. */
   catalog(options?: { n?: number; last?: string }): Promise<CatalogPage>;
   scrub(options?: { signal?: AbortSignal }): Promise<ScrubReport>;
+  /** Judges every image of one repository, as zot's periodic scrub; throws when it has no index.json. */
+  scrubImages(
+    repository: string,
+    options?: { signal?: AbortSignal; onImage?: (result: ScrubImageResult) => void },
+  ): Promise<ScrubImageResult[]>;
   /** Subscribes to store events; returns the unsubscribe function. */
   subscribe(observer: StoreObserver): () => void;
 }

@@ -6,8 +6,10 @@ import { createEventHub } from './events.js';
 import { createLocalDriver } from './local-driver.js';
 import { createInProcessLocks, type Locks } from './locks.js';
 import { assertRepositoryName } from './name.js';
+import { createRepositoryQuota, type QuotaRefusal } from './repository-quota.js';
 import { type BoundRepositoryStore, createRepositoryStore } from './repository-store.js';
 import { scrubRepositories } from './scrub.js';
+import { scrubRepositoryImages } from './scrub-images.js';
 import type { StorageDriver } from './storage-driver.js';
 import { createStoreContext, type StoreContext } from './store-context.js';
 import type { CatalogPage, ScrubReport, Store } from './store-types.js';
@@ -32,6 +34,10 @@ export interface CreateStoreOptions extends StoreRootOptions {
   locks?: Locks;
   /** Called when an observer throws (events never break a write). */
   onObserverError?: (error: unknown) => void;
+  /** zot's storage.maxRepos: a manifest push creating one more repository gets TOOMANYREQUESTS. Absent or 0: no limit. */
+  maxRepositories?: number;
+  /** Told of each push the repository quota refused. */
+  onQuotaRefused?: (refusal: QuotaRefusal) => void;
 }
 
 export function createStore(options: CreateStoreOptions): Store {
@@ -65,9 +71,21 @@ export function createStore(options: CreateStoreOptions): Store {
     return defaultContext;
   }
 
+  const quota =
+    options.maxRepositories === undefined || options.maxRepositories <= 0
+      ? undefined
+      : createRepositoryQuota({
+          maxRepositories: options.maxRepositories,
+          listRepositories: () => allRepositories(),
+          ...(options.onQuotaRefused === undefined ? {} : { onRefused: options.onQuotaRefused }),
+        });
+  if (quota !== undefined) events.subscribe(quota.observe);
+
   function repositoryIn(name: string): BoundRepositoryStore {
     assertRepositoryName(name);
-    return createRepositoryStore(contextFor(name), name);
+    const repository = createRepositoryStore(contextFor(name), name);
+    if (quota === undefined) return repository;
+    return { ...repository, manifests: quota.guard(repository.context, name, repository.manifests) };
   }
 
   async function allRepositories(): Promise<Array<{ name: string; context: StoreContext }>> {
@@ -98,6 +116,10 @@ export function createStore(options: CreateStoreOptions): Store {
         total.findings.push(...report.findings);
       }
       return total;
+    },
+    scrubImages(name, scrubOptions = {}) {
+      assertRepositoryName(name);
+      return scrubRepositoryImages(contextFor(name), name, scrubOptions);
     },
     subscribe: (observer) => events.subscribe(observer),
   };

@@ -33,6 +33,8 @@ export interface Feature {
   api?: Partial<Omit<OciApiOptions, 'store' | 'observer'>>;
   /** Called after every API response (metrics, tag pull times); observers of all features are fanned out. */
   observer?: OciApiObserver;
+  /** Runs before anything else, even the request log: rate limits refuse floods at the lowest cost (as zot). */
+  gate?: MiddlewareHandler<OciApiEnv>;
   /** Runs on every request, first of all (before health routes and every feature's routes): request metrics. */
   middleware?: MiddlewareHandler<OciApiEnv>;
   /** Adds routes or middleware before the distribution-spec routes, in feature order. */

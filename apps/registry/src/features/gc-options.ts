@@ -102,6 +102,7 @@ export function storeForRoot(store: Store, config: ZotConfig, root: StorageRoot)
   return {
     repository: (name) => store.repository(name),
     scrub: (options) => store.scrub(options),
+    scrubImages: (name, options) => store.scrubImages(name, options),
     subscribe: (observer) => store.subscribe(observer),
     async catalog(page = {}) {
       const { repositories } = await store.catalog();

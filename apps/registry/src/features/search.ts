@@ -20,13 +20,7 @@ export async function composeSearch(context: FeatureContext): Promise<Feature> {
   const { config, metaStore, logger, auth } = context;
   if (config.extensions?.search?.enable !== true) return {};
   const userPrefs = config.extensions.ui?.enable === true;
-  if (config.extensions.search.cve !== undefined)
-    logger.warn(
-      'extensions.search.cve is set, but this registry has no vulnerability scanner: CVE queries answer with an error',
-      {
-        module: 'search',
-      },
-    );
+  // extensions.search.cve is warned about at start from the not-built table (@zot-ts/config)
   const api = createSearchApi<Identity>({
     repos: metaStore.repos,
     userPrefs: metaStore.userPrefs,

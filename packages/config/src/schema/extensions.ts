@@ -113,10 +113,16 @@ export const extensionsSchema: SchemaNode = object('Optional features beyond the
       },
     ),
   }),
-  scrub: object('Periodic integrity check of every manifest and blob.', {
-    enable: enable(true),
-    interval: duration('How often to scrub (at least 2h).', '24h'),
-  }),
+  scrub: object(
+    'Periodic integrity check of every image (manifest, config, layers), logged image by image.',
+    {
+      enable: enable(true),
+      interval: duration(
+        'Time from the end of one scrub pass to the start of the next (the first runs at start); under 2h is raised to 2h with a warning, as zot.',
+        '24h',
+      ),
+    },
+  ),
   lint: object('Reject pushes missing mandatory annotations.', {
     enable: enable(false),
     mandatoryAnnotations: strings('Annotations every pushed manifest must carry.'),

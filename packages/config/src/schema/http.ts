@@ -32,20 +32,25 @@ export const httpSchema: SchemaNode = object('The HTTP listener and everything i
   readTimeout: duration('Maximum time to read a whole request.'),
   writeTimeout: duration('Maximum time to write a whole response.'),
   tls: tlsSchema,
-  ratelimit: object('Request rate limits (requests per second).', {
-    rate: int('Limit for all requests together.', { minimum: 1 }),
-    methods: arrayOf(
-      'Per-method limits.',
-      object(
-        'One method limit.',
-        {
-          method: str('HTTP method.', { enum: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] }),
-          rate: int('Requests per second for this method.', { minimum: 1 }),
-        },
-        { required: ['method', 'rate'] },
+  ratelimit: object(
+    'Request rate limits in requests per second, per client address and per authenticated user; a request over a limit gets 429 TOOMANYREQUESTS with Retry-After. Health probes and the metrics scrape are exempt.',
+    {
+      rate: int('Requests per second over all methods (burst: the same number).', { minimum: 1 }),
+      methods: arrayOf(
+        'Per-method limits, applied together with `rate` (the stricter wins).',
+        object(
+          'One method limit.',
+          {
+            method: str('HTTP method.', {
+              enum: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+            }),
+            rate: int('Requests per second of this method (burst: the same number).', { minimum: 1 }),
+          },
+          { required: ['method', 'rate'] },
+        ),
       ),
-    ),
-  }),
+    },
+  ),
   compat: arrayOf('Media-type compatibility modes.', { type: 'string', enum: ['docker2s2'] }),
   auth: authSchema,
   accessControl: accessControlSchema,

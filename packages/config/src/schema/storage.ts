@@ -55,7 +55,10 @@ export function storageOptionsProperties(): Record<string, SchemaNode> {
     commit: bool('fsync blobs and index.json before answering a push.', false),
     gcDelay: duration('Minimum age of an unreferenced blob before GC removes it.', '1h'),
     gcInterval: duration('How often GC runs over every repository.', '1h'),
-    maxRepos: int('Maximum number of repositories; unset means no limit.', { minimum: 0 }),
+    maxRepos: int(
+      'Maximum number of repositories (names holding a manifest); the manifest push that would create one more gets 429 TOOMANYREQUESTS. Unset or 0: no limit. Only the top-level value counts, over all storage roots (ignored inside subPaths, as zot).',
+      { minimum: 0 },
+    ),
     retention: ref('retention'),
     storageDriver: driverBlock('Remote storage parameters (distribution driver style, e.g. s3).', [
       's3',
