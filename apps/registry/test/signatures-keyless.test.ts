@@ -148,7 +148,7 @@ describe('a trusted root that cannot be used', () => {
   it('stops the start with the key and the path when the file is missing or not a trusted root', async () => {
     const missing = join(directory, 'missing.json');
     await expect(start({ trustedRoot: missing })).rejects.toThrow(
-      `extensions.trust.trustedRoot: cannot read ${missing}`,
+      `extensions.trust.trustedRoot: ${missing}: no such file`,
     );
     const notARoot = join(directory, 'not-a-root.json');
     writeFileSync(notARoot, JSON.stringify({ mediaType: 'x', certificateAuthorities: [] }));
