@@ -6,7 +6,12 @@
 // workers (bounded concurrency) take them one at a time, wait until the metadata queue has recorded the
 // signature, verify through the signatures feature's verifier (cached, persisted) and write the outcome with
 // RepoMetaStore.updateSignatureTrust. The same pair scheduled again while queued is done once.
-import { type ManifestSignatures, parseSignatureTag, type SignatureReport, type TrustedKey } from '@zot-ts/cosign';
+import {
+  type ManifestSignatures,
+  parseSignatureTag,
+  type SignatureReport,
+  type TrustedKey,
+} from '@zot-ts/cosign';
 import type { MetaStore, SignatureInfo, SignatureTool } from '@zot-ts/metastore';
 import type { StoreEvent } from '@zot-ts/oci-store';
 import type { Logger } from '../log-sink.js';
@@ -33,7 +38,12 @@ export interface TrustSync {
 type Layer = SignatureInfo['layers'][number];
 
 /** One layer's stored outcome from its report (zot: Signer only when trusted, or when a validity end is known). */
-function layerOutcome(layer: Layer, report: SignatureReport | undefined, pems: Map<string, string>, at: Date): Layer {
+function layerOutcome(
+  layer: Layer,
+  report: SignatureReport | undefined,
+  pems: Map<string, string>,
+  at: Date,
+): Layer {
   const out: Layer = { layerDigest: layer.layerDigest, verified: report?.trusted === true, checkedAt: at };
   if (report === undefined) return out;
   const key = report.keyFingerprint === undefined ? undefined : pems.get(report.keyFingerprint);
@@ -47,7 +57,9 @@ function layerOutcome(layer: Layer, report: SignatureReport | undefined, pems: M
 }
 
 function reportFor(reports: SignatureReport[], layerDigest: string): SignatureReport | undefined {
-  return reports.find((r) => r.layerDigest === layerDigest) ?? reports.find((r) => r.layerDigest === undefined);
+  return (
+    reports.find((r) => r.layerDigest === layerDigest) ?? reports.find((r) => r.layerDigest === undefined)
+  );
 }
 
 const sameLayers = (a: Layer[], b: Layer[]): boolean =>

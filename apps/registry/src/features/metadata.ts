@@ -91,7 +91,8 @@ export function createMetadataSync(options: {
           if (image) issue(metaStore.repos.setRepoReference(repository, tag ?? digest, image, push));
         });
         // `PUT ?tag=a&tag=b` sends one event for the first tag: the others are read from index.json
-        if (tag !== undefined) enqueue(repository, (issue) => extraTags(repository, digest, tag, push, issue));
+        if (tag !== undefined)
+          enqueue(repository, (issue) => extraTags(repository, digest, tag, push, issue));
         return;
       }
       case 'tagDeleted':
