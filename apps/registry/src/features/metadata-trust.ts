@@ -37,7 +37,7 @@ export interface TrustSync {
 
 type Layer = SignatureInfo['layers'][number];
 
-/** One layer's stored outcome from its report (zot: Signer only when trusted, or when a validity end is known). */
+/** One layer's stored outcome from its report (zot: Signer only when trusted, or when its validity has ended). */
 function layerOutcome(
   layer: Layer,
   report: SignatureReport | undefined,
@@ -50,7 +50,9 @@ function layerOutcome(
   const author = key ?? report.identity?.subjectAlternativeName ?? report.signer;
   const expiresAt = report.expiresAt === undefined ? undefined : new Date(report.expiresAt);
   const knownEnd = expiresAt !== undefined && !Number.isNaN(expiresAt.getTime());
-  if (author !== undefined && (out.verified || knownEnd)) out.signer = author;
+  // zot names the signer of an expired signature too (IsTrusted false, Author set), not of an unknown one
+  const expired = knownEnd && expiresAt.getTime() <= at.getTime();
+  if (author !== undefined && (out.verified || expired)) out.signer = author;
   if (key !== undefined) out.signatureKey = key;
   if (knownEnd) out.expiresAt = expiresAt;
   return out;
