@@ -67,6 +67,8 @@ export interface SignatureInfo {
     signer?: string;
     /** When verification last ran. */
     checkedAt?: Date;
+    /** When trust ends (a notation signature's or certificate's expiry): zot's LayersInfo.Date. */
+    expiresAt?: Date;
     verified: boolean;
   }[];
 }

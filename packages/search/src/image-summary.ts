@@ -66,14 +66,17 @@ function isSigned(repo: RepoMeta, digest: string): boolean {
   return signatures !== undefined && Object.values(signatures).some((list) => (list?.length ?? 0) > 0);
 }
 
-/** zot's GetSignaturesInfo: one entry per signature layer; trusted when it verified with a known signer. */
+/** zot's GetSignaturesInfo: one entry per signature layer, as the background verification stored it (a layer
+ * not verified yet has no signer): trusted when it verified with a known signer and its validity has not ended. */
 function signatureInfo(repo: RepoMeta, digest: string): SignatureSummary[] {
   const out: SignatureSummary[] = [];
+  const now = Date.now();
   for (const [tool, list] of Object.entries(repo.signatures[digest] ?? {})) {
     for (const signature of list ?? []) {
       for (const layer of signature.layers) {
         const author = layer.signer ?? '';
-        out.push({ Tool: tool, IsTrusted: author !== '' && layer.verified, Author: author });
+        const ended = layer.expiresAt !== undefined && now > layer.expiresAt.getTime();
+        out.push({ Tool: tool, IsTrusted: author !== '' && layer.verified && !ended, Author: author });
       }
     }
   }

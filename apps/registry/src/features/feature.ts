@@ -9,6 +9,7 @@ import type { Store } from '@zot-ts/oci-store';
 import type { Hono, MiddlewareHandler } from 'hono';
 import type { Logger, LogSink } from '../log-sink.js';
 import type { AuthFeature } from './auth.js';
+import type { SignatureTrustSource } from './metadata-trust.js';
 
 export interface FeatureContext {
   config: ZotConfig;
@@ -24,6 +25,8 @@ export interface FeatureContext {
   metrics?: RegistryMetrics;
   /** Set by the events feature when extensions.events is on: lint reports lint_failed through it. */
   events?: EventRecorder;
+  /** Set by the signatures feature when extensions.trust is on: the metadata feature stores trust from it. */
+  signatureTrust?: SignatureTrustSource;
   /** Injected clock for tests (policies, retention). */
   now?: () => Date;
 }

@@ -18,12 +18,16 @@ import type { Logger } from '../log-sink.js';
 import type { Feature, FeatureContext } from './feature.js';
 import { readImageMeta } from './metadata-images.js';
 import { type SyncSummary, syncRepository, syncStorage } from './metadata-sync.js';
+import { createTrustSync, type TrustSync } from './metadata-trust.js';
+import { createRequestActor } from './request-actor.js';
 
 export interface MetadataSync {
   onStoreEvent(event: StoreEvent): void;
   observer: OciApiObserver;
   /** Resolves once every event so far is applied and written. */
   idle(): Promise<void>;
+  /** Like idle(), without writing the download counts waiting for their shared write. */
+  settled(): Promise<void>;
   /** Waits for the queue, then records the fingerprints of the repositories changed in this run. */
   close(): Promise<void>;
 }
@@ -35,6 +39,8 @@ export function createMetadataSync(options: {
   now: () => Date;
   /** Downloads are counted in memory and written together after this long (default 1 s): every GET is one. */
   downloadSettleMs?: number;
+  /** Who is pushing, read when the store event is emitted (inside the request): zot's PushedBy. */
+  pushedBy?: () => string | undefined;
 }): MetadataSync {
   const { store, metaStore, logger, now } = options;
   const downloadSettleMs = options.downloadSettleMs ?? 1000;
@@ -77,14 +83,16 @@ export function createMetadataSync(options: {
     switch (event.type) {
       case 'manifestPut': {
         const { repository, digest, tag } = event;
-        const at = now();
+        const user = options.pushedBy?.();
+        const push = { at: now(), ...(user === undefined ? {} : { pushedBy: user }) };
         enqueue(repository, async (issue) => {
           const image = await readImageMeta(store.repository(repository), digest, metaStore);
           // gone again already (a delete follows in the queue), or not an image: nothing to record
-          if (image) issue(metaStore.repos.setRepoReference(repository, tag ?? digest, image, { at }));
+          if (image) issue(metaStore.repos.setRepoReference(repository, tag ?? digest, image, push));
         });
         // `PUT ?tag=a&tag=b` sends one event for the first tag: the others are read from index.json
-        if (tag !== undefined) enqueue(repository, (issue) => extraTags(repository, digest, tag, at, issue));
+        if (tag !== undefined)
+          enqueue(repository, (issue) => extraTags(repository, digest, tag, push, issue));
         return;
       }
       case 'tagDeleted':
@@ -112,7 +120,7 @@ export function createMetadataSync(options: {
     repository: string,
     digest: string,
     firstTag: string,
-    at: Date,
+    push: { at: Date; pushedBy?: string },
     issue: (write: Promise<unknown>) => void,
   ): Promise<void> {
     // most pushes have one tag: look at the (cached) index first, the database only when another tag is there
@@ -127,7 +135,7 @@ export function createMetadataSync(options: {
     await Promise.all(writes);
     const image = await metaStore.repos.getImageMeta(digest);
     for (const entry of missing) {
-      if (image) issue(metaStore.repos.setRepoReference(repository, entry.tag, image, { at }));
+      if (image) issue(metaStore.repos.setRepoReference(repository, entry.tag, image, push));
     }
   }
 
@@ -166,10 +174,13 @@ export function createMetadataSync(options: {
         downloadTimer.unref(); // close() flushes what is left
       }
     },
-    async idle() {
-      flushDownloads();
+    async settled() {
       await queue;
       while (writes.size > 0) await Promise.all(writes);
+    },
+    async idle() {
+      flushDownloads();
+      await this.settled();
     },
     async close() {
       await this.idle();
@@ -186,7 +197,7 @@ export function createMetadataSync(options: {
 /** The registry feature: parse on start (awaited, as zot does before serving), then follow the events. */
 export async function composeMetadata(
   context: FeatureContext,
-): Promise<Feature & { sync: MetadataSync; startup: SyncSummary }> {
+): Promise<Feature & { sync: MetadataSync; startup: SyncSummary; trust?: TrustSync }> {
   const { store, metaStore, logger } = context;
   const now = context.now ?? (() => new Date());
   const started = performance.now();
@@ -204,15 +215,47 @@ export async function composeMetadata(
     ...startup,
     durationMs: Math.round(performance.now() - started),
   });
-  const sync = createMetadataSync({ store, metaStore, logger, now });
+  // the request's user, as the events feature reads it: the store emits its events inside the request
+  const actor = createRequestActor();
+  const sync = createMetadataSync({ store, metaStore, logger, now, pushedBy: () => actor.current()?.user });
   const unsubscribe = store.subscribe(sync.onStoreEvent);
+  const trust = composeTrust(context, sync, now);
   return {
     sync,
     startup,
+    ...(trust === undefined ? {} : { trust }),
     observer: sync.observer,
+    middleware: actor.middleware,
     async close() {
       unsubscribe();
+      await trust?.close();
       await sync.close();
+    },
+  };
+}
+
+/** With extensions.trust on: signature trust verified in the background and stored in the metadata. */
+function composeTrust(context: FeatureContext, sync: MetadataSync, now: () => Date): TrustSync | undefined {
+  const source = context.signatureTrust;
+  if (source === undefined) return undefined;
+  const trust = createTrustSync({
+    metaStore: context.metaStore,
+    source,
+    settled: () => sync.settled(),
+    logger: context.logger,
+    now,
+  });
+  // subscribed after the metadata queue: a signature's trust job runs once the signature is recorded
+  const unsubscribeStore = context.store.subscribe(trust.onStoreEvent);
+  const unsubscribeTrust = source.onTrustChanged(() => trust.scheduleAll());
+  // what the start-up parse recorded afresh is unverified; persisted results make the rest cheap
+  trust.scheduleAll();
+  return {
+    ...trust,
+    async close() {
+      unsubscribeStore();
+      unsubscribeTrust();
+      await trust.close();
     },
   };
 }

@@ -85,10 +85,24 @@ export async function composeSignatures(
     },
     keyless,
   );
+  // A key or certificate added: cached results go, and the metadata feature re-verifies what it stores.
+  const trustListeners = new Set<() => void>();
+  const onTrustAdded = (): void => {
+    verifier.onKeyAdded();
+    for (const listener of trustListeners) listener();
+  };
   const trustStore = createTrustStore({
     directory: join(context.config.storage.rootDirectory, COSIGN_DIRECTORY_NAME),
-    onKeyAdded: () => verifier.onKeyAdded(),
+    onKeyAdded: onTrustAdded,
   });
+  context.signatureTrust = {
+    status: (repository, digest) => verifier.status(repository, digest),
+    trustedKeys: () => trustStore.list(),
+    onTrustChanged(listener) {
+      trustListeners.add(listener);
+      return () => trustListeners.delete(listener);
+    },
+  };
   // A signature pushed or deleted (or GC removing one) changes the results of the manifest it signs.
   const unsubscribe = context.store.subscribe((event) => {
     verifier.onStoreEvent(event);
@@ -121,7 +135,7 @@ export async function composeSignatures(
           store: notationStore,
           access,
           logger: context.logger,
-          onAdded: () => verifier.onKeyAdded(),
+          onAdded: onTrustAdded,
         });
     },
     async close() {
