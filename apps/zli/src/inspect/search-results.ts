@@ -53,6 +53,17 @@ export function imageListQuery(repository: string, sortBy: string): string {
 	}`;
 }
 
+/** ImageListForDigest (zot: getImagesForDigestGQL): the images holding a blob with this digest. */
+export function imageListForDigestQuery(digest: string, sortBy: string): string {
+  return `
+	{
+		ImageListForDigest(id: ${literal(digest)}, requestedPage: {sortBy: ${sortCriteria(sortBy)}}) {
+			Results {${IMAGE_FIELDS}
+			}
+		}
+	}`;
+}
+
 /** GlobalSearch (zot: globalSearchGQL). */
 export function globalSearchQuery(query: string, sortBy: string): string {
   return `
