@@ -45,11 +45,16 @@ async function rowsOf(client: RegistryClient, images: readonly GqlImage[]): Prom
   return mapWithLimit(summaries, PARALLEL_REQUESTS, async (image) => {
     const verification = await trust(image.repository, image.digest);
     if (verification === undefined) return image;
+    const { repository, tag, digest, mediaType, signed, ...rest } = image;
     return {
-      ...image,
-      signed: image.signed || verification.signed,
+      repository,
+      tag,
+      digest,
+      mediaType,
+      signed: signed || verification.signed,
       trusted: verification.trusted,
       signatures: signatureTrustOf(verification),
+      ...rest,
     };
   });
 }

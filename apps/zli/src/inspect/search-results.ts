@@ -161,10 +161,11 @@ export function imageSummaryOf(image: GqlImage): ImageSummary {
     tag: image.Tag ?? '',
     digest: image.Digest ?? '',
     mediaType,
+    // the key order of the distribution API's walk (image-summary.ts), so `-f json` reads the same both ways
+    signed: image.IsSigned === true,
     platforms: manifests.map((manifest) => platformOf(manifest.Platform)).filter((text) => text !== ''),
     size: Number(image.Size ?? 0) || 0,
     ...(image.LastUpdated === undefined ? {} : { lastUpdated: image.LastUpdated }),
-    signed: image.IsSigned === true,
     ...(isIndexMediaType(mediaType)
       ? {
           manifests: manifests.map((manifest) => ({
