@@ -22,7 +22,9 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       for (const [name, value] of Object.entries(request.headers))
         if (typeof value === 'string' && name !== 'host' && name !== 'connection') headers.set(name, value);
       const body = chunks.length === 0 ? undefined : Buffer.concat(chunks);
-      fetch(`${target}${request.url ?? '/'}`, { method: request.method ?? 'GET', headers, body, redirect: 'manual' })
+      const init: RequestInit = { method: request.method ?? 'GET', headers, redirect: 'manual' };
+      if (body !== undefined) init.body = body;
+      fetch(`${target}${request.url ?? '/'}`, init)
         .then(async (answer) => {
           const payload = Buffer.from(await answer.arrayBuffer());
           const out: Record<string, string> = {};

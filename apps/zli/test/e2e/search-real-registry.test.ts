@@ -98,7 +98,10 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'zli-search-real-'));
   [on, off] = await Promise.all([start(join(dir, 'on'), true), start(join(dir, 'off'), false)]);
   await Promise.all([fill(on.url), fill(off.url)]);
-  sharedLayer = (await (await fetch(`${on.url}/v2/base/manifests/1.0`)).json()).layers[0].digest;
+  const base = (await (await fetch(`${on.url}/v2/base/manifests/1.0`)).json()) as {
+    layers: Array<{ digest: string }>;
+  };
+  sharedLayer = base.layers[0]?.digest ?? '';
   [onProxy, offProxy] = await Promise.all([startCountingProxy(on.url), startCountingProxy(off.url)]);
 }, 60_000);
 
@@ -197,6 +200,25 @@ describe('zli image listings with and without the search API (real registry)', (
     expect(searched(onProxy).length).toBeGreaterThanOrEqual(2);
     expect(walked(onProxy)).toEqual([]);
     expect(walked(offProxy)).toContain('GET /v2/_catalog');
+  });
+});
+
+describe('zli search subject with and without the search API (real registry)', () => {
+  // zot's zli asks GraphQL Referrers when it can, but zot's metadata keeps cosign and notation signatures
+  // apart from referrers, so that answer leaves signatures out; zli keeps the referrers API both ways.
+  it('lists the same referrers, the signature included, from the referrers API', async () => {
+    for (const extra of [[], ['-f', 'json']]) {
+      const { withSearch, without } = await bothWays(['search', 'subject', 'app:1.0', ...extra]);
+      expect(withSearch.stderr).toBe('');
+      expect(withSearch.code).toBe(0);
+      expect(withSearch.stdout).toBe(without.stdout);
+      expect(onProxy.requests.filter((request) => request.includes('/referrers/')).length).toBe(1);
+    }
+    const { withSearch } = await bothWays(['search', 'subject', 'app:1.0']);
+    expect(lines(withSearch.stdout)[0]).toMatch(/^ARTIFACT TYPE\s+SIZE\s+DIGEST$/);
+    expect(lines(withSearch.stdout).slice(1)).toEqual([
+      expect.stringMatching(/^application\/vnd\.dev\.cosign\.artifact\.sig\.v1\+json\s/),
+    ]);
   });
 });
 
