@@ -98,4 +98,3 @@ export async function searchImagesByDigest(client: RegistryClient, digest: strin
   );
   return rowsOf(client, data.ImageListForDigest?.Results ?? []);
 }
-

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CountingProxy, startCountingProxy } from '../counting-proxy.js';
 import { pushBlob, pushManifest, pushSignature } from '../push-image.js';
 import { runZli } from '../run-zli.js';
+import { cosignKeyPair, signImage, uploadCosignKey } from '../sign-image.js';
 
 const env = { ZLI_CONFIG: '/nonexistent/zot' };
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -73,14 +74,23 @@ async function pushIndex(url: string, repo: string, tag: string): Promise<Pushed
   });
 }
 
-/** The same content on both registries: digests are equal, so rows can be compared byte for byte. */
+const trustedKey = cosignKeyPair();
+
+/**
+ * The same images on both registries: digests are equal, so rows can be compared byte for byte. base is signed
+ * with a key the registry trusts (cosign tag), app-debug with one it does not (referrer), app:1.0 carries a
+ * signature-typed referrer that verifies with nothing.
+ */
 async function fill(url: string): Promise<void> {
-  await pushLayered(url, 'base', '1.0', ['os']);
+  const base = await pushLayered(url, 'base', '1.0', ['os']);
+  await signImage(url, 'base', base, trustedKey, { mode: 'tag' });
   const app = await pushLayered(url, 'app', '1.0', ['os', 'app']);
   await pushSignature(url, 'app', app);
   await pushLayered(url, 'app', '1.1', ['os', 'app-1.1']);
-  await pushLayered(url, 'app-debug', '1.0', ['os', 'app', 'debug']);
+  const debug = await pushLayered(url, 'app-debug', '1.0', ['os', 'app', 'debug']);
+  await signImage(url, 'app-debug', debug, cosignKeyPair(), { mode: 'referrer' });
   await pushIndex(url, 'multi', 'latest');
+  await uploadCosignKey(url, trustedKey);
 }
 
 async function start(root: string, search: boolean): Promise<RunningRegistry> {
@@ -88,7 +98,7 @@ async function start(root: string, search: boolean): Promise<RunningRegistry> {
     config: parseConfig({
       storage: { rootDirectory: root },
       log: { level: 'error' },
-      ...(search ? { extensions: { search: { enable: true } } } : {}),
+      extensions: { trust: { enable: true, cosign: true }, ...(search ? { search: { enable: true } } : {}) },
     }),
     port: 0,
   });
@@ -119,12 +129,21 @@ const walked = (proxy: CountingProxy) =>
 /**
  * The one cell that differs by design: an index's total size. zot's search API sums the blobs of its platform
  * images (zot's image summary); zot's zli without search adds the index manifest's own length too (service.go
- * getImage). zli shows each path's figure as zot's zli does, so comparisons leave that one cell out.
+ * getImage). zli shows each path's figure as zot's zli does, so comparisons leave that one cell out (and, in
+ * json, each signature's manifest digest, which differs between the two registries).
  */
 function withoutIndexSize(stdout: string): string {
   if (stdout.startsWith('[')) {
-    const rows = JSON.parse(stdout) as Array<{ mediaType: string; size?: number }>;
-    for (const row of rows) if (row.mediaType.includes('index')) delete row.size;
+    const rows = JSON.parse(stdout) as Array<{
+      mediaType: string;
+      size?: number;
+      signatures?: Array<{ manifestDigest?: string }>;
+    }>;
+    for (const row of rows) {
+      if (row.mediaType.includes('index')) delete row.size;
+      // a cosign payload names the registry's host, so the same signature has another digest on each registry
+      for (const signature of row.signatures ?? []) delete signature.manifestDigest;
+    }
     return JSON.stringify(rows);
   }
   return lines(stdout)
@@ -156,11 +175,33 @@ describe('zli image listings with and without the search API (real registry)', (
     }
     const { withSearch, without } = await bothWays(['image', 'list']);
     expect(withSearch.stdout).not.toBe(without.stdout); // only the index's size, as with zot's zli
-    expect(firstColumn(withSearch.stdout)).toEqual(['REPOSITORY', 'app', 'app', 'app-debug', 'base', 'multi']);
-    expect(lines(withSearch.stdout)[1]).toMatch(/^app\s+1\.0\s+linux\/amd64\s+\S+\s+true\s/);
+    expect(firstColumn(withSearch.stdout)).toEqual([
+      'REPOSITORY',
+      'app',
+      'app',
+      'app-debug',
+      'base',
+      'multi',
+    ]);
+    expect(lines(withSearch.stdout)[0]).toMatch(
+      /^REPOSITORY\s+TAG\s+OS\/ARCH\s+DIGEST\s+SIGNED\s+TRUSTED\s+SIZE/,
+    );
+    const signedTrusted = lines(withSearch.stdout)
+      .slice(1)
+      .map((line) => line.split(/\s+/))
+      .map((cells) => [cells[0], cells[1], cells[4], cells[5]]);
+    expect(signedTrusted.slice(0, 4)).toEqual([
+      ['app', '1.0', 'true', 'false'],
+      ['app', '1.1', 'false', 'false'],
+      ['app-debug', '1.0', 'true', 'false'],
+      ['base', '1.0', 'true', 'true'],
+    ]);
     expect(lines(withSearch.stdout)[5]).toMatch(/^multi\s+latest\s+linux\/amd64, linux\/arm64\s/);
     const json = await bothWays(['image', 'list', '--repo', 'multi', '-f', 'json']);
-    const [searchedIndex] = JSON.parse(json.withSearch.stdout) as Array<{ size: number; manifests: { size: number }[] }>;
+    const [searchedIndex] = JSON.parse(json.withSearch.stdout) as Array<{
+      size: number;
+      manifests: { size: number }[];
+    }>;
     const [walkedIndex] = JSON.parse(json.without.stdout) as Array<{ size: number }>;
     const indexLength = Number(
       (await fetch(`${on.url}/v2/multi/manifests/latest`, { method: 'HEAD' })).headers.get('content-length'),
@@ -215,7 +256,7 @@ describe('zli search subject with and without the search API (real registry)', (
       expect(onProxy.requests.filter((request) => request.includes('/referrers/')).length).toBe(1);
     }
     const { withSearch } = await bothWays(['search', 'subject', 'app:1.0']);
-    expect(lines(withSearch.stdout)[0]).toMatch(/^ARTIFACT TYPE\s+SIZE\s+DIGEST$/);
+    expect(lines(withSearch.stdout)[0]).toMatch(/^ARTIFACT TYPE\s+SIZE\s+DIGEST\s+SIGNATURE$/);
     expect(lines(withSearch.stdout).slice(1)).toEqual([
       expect.stringMatching(/^application\/vnd\.dev\.cosign\.artifact\.sig\.v1\+json\s/),
     ]);
@@ -232,9 +273,18 @@ describe('zli search commands against the real search API', () => {
     const tags = await runZli(['search', 'query', 'app:1.', '--url', on.url, '-f', 'json'], env);
     expect(tags.code).toBe(0);
     const found = JSON.parse(tags.stdout) as { images: Array<{ repository: string; tag: string }> };
-    expect(found.images.map((image) => `${image.repository}:${image.tag}`).sort()).toEqual(['app:1.0', 'app:1.1']);
+    expect(found.images.map((image) => `${image.repository}:${image.tag}`).sort()).toEqual([
+      'app:1.0',
+      'app:1.1',
+    ]);
     const everything = await runZli(['search', 'query', ':', '--url', on.url], env);
-    expect(firstColumn(everything.stdout).slice(1).sort()).toEqual(['app', 'app', 'app-debug', 'base', 'multi']);
+    expect(firstColumn(everything.stdout).slice(1).sort()).toEqual([
+      'app',
+      'app',
+      'app-debug',
+      'base',
+      'multi',
+    ]);
   });
 
   it('image derived and image base follow shared layers', async () => {
