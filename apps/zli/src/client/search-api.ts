@@ -16,6 +16,11 @@ export interface GqlQuerySpec {
 /** The queries of zot v2.1.17's gql_queries.go that these commands use. */
 export const GQL_QUERIES = {
   imageList: { name: 'ImageList', args: ['repo', 'requestedPage'], returnType: 'PaginatedImagesResult' },
+  imageListForDigest: {
+    name: 'ImageListForDigest',
+    args: ['id', 'requestedPage'],
+    returnType: 'PaginatedImagesResult',
+  },
   baseImageList: {
     name: 'BaseImageList',
     args: ['image', 'digest', 'requestedPage'],

@@ -53,6 +53,17 @@ export function imageListQuery(repository: string, sortBy: string): string {
 	}`;
 }
 
+/** ImageListForDigest (zot: getImagesForDigestGQL): the images holding a blob with this digest. */
+export function imageListForDigestQuery(digest: string, sortBy: string): string {
+  return `
+	{
+		ImageListForDigest(id: ${literal(digest)}, requestedPage: {sortBy: ${sortCriteria(sortBy)}}) {
+			Results {${IMAGE_FIELDS}
+			}
+		}
+	}`;
+}
+
 /** GlobalSearch (zot: globalSearchGQL). */
 export function globalSearchQuery(query: string, sortBy: string): string {
   return `
@@ -150,10 +161,11 @@ export function imageSummaryOf(image: GqlImage): ImageSummary {
     tag: image.Tag ?? '',
     digest: image.Digest ?? '',
     mediaType,
+    // the key order of the distribution API's walk (image-summary.ts), so `-f json` reads the same both ways
+    signed: image.IsSigned === true,
     platforms: manifests.map((manifest) => platformOf(manifest.Platform)).filter((text) => text !== ''),
     size: Number(image.Size ?? 0) || 0,
     ...(image.LastUpdated === undefined ? {} : { lastUpdated: image.LastUpdated }),
-    signed: image.IsSigned === true,
     ...(isIndexMediaType(mediaType)
       ? {
           manifests: manifests.map((manifest) => ({

@@ -1,12 +1,15 @@
 import { Flags } from '@oclif/core';
 import { RegistryCommand } from '../../cli/registry-command.js';
+import { GQL_QUERIES } from '../../client/search-api.js';
 import { listImages } from '../../inspect/image-listing.js';
 import { formatImageTable } from '../../inspect/image-table.js';
+import { canSearch, searchImages } from '../../inspect/search-listing.js';
 
 export default class ImageList extends RegistryCommand {
   static override summary = 'List images: tag, digest, platforms, size, last update, signed, trusted';
   static override description =
-    'Walks every repository (or only --repo) and every tag; signature and referrer tags (sha256-...) are not listed. ' +
+    "Asks zot's search API (ImageList) when the registry announces it; otherwise walks every repository (or only --repo) and every tag. " +
+    'Signature and referrer tags (sha256-...) are not listed. ' +
     'TRUSTED appears when the registry verifies signatures (/v2/_zot/ext/signatures): a signature verifies with a key it trusts.';
   static override examples = [
     'zli image list --config main',
@@ -20,7 +23,11 @@ export default class ImageList extends RegistryCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(ImageList);
     const client = await this.connect(flags);
-    const images = await this.slow('listing images', () => listImages(client, flags.repo));
+    const images = await this.slow('listing images', async () =>
+      (await canSearch(client, GQL_QUERIES.imageList))
+        ? searchImages(client, flags.repo)
+        : listImages(client, flags.repo),
+    );
     this.output(images, (data) => formatImageTable(data, this.verbose));
   }
 }
