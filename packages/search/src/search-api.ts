@@ -3,6 +3,7 @@
 // resolver failed); 422 when the query does not parse, does not validate or exceeds the limits; 400 for a body
 // that is not a GraphQL request. The library knows nothing of config or of how callers are authenticated.
 import type { RepoMetaStore, UserPrefsStore } from '@zot-ts/metastore';
+import { jsonNestsDeeperThan } from '@zot-ts/oci-store';
 import {
   type DocumentNode,
   execute,
@@ -12,7 +13,6 @@ import {
   specifiedRules,
   validate,
 } from 'graphql';
-import { jsonNestsDeeperThan } from './json-guard.js';
 import { checkQueryLimits, DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits.js';
 import { createRepoReader } from './repo-cache.js';
 import { buildSearchSchema } from './schema.js';
