@@ -24,6 +24,7 @@ import { composeMetadata } from './features/metadata.js';
 import { composeMetrics } from './features/metrics.js';
 import { repositoryQuotaOf } from './features/quota.js';
 import { composeRateLimit } from './features/ratelimit.js';
+import { createRequestActor } from './features/request-actor.js';
 import { composeScrub } from './features/scrub.js';
 import { composeSearch } from './features/search.js';
 import { composeSignatures } from './features/signatures.js';
@@ -135,6 +136,7 @@ export async function composeRegistry(
     store,
     logger,
     metaStore,
+    actor: createRequestActor(),
     ...(auditSink === undefined ? {} : { audit: auditSink }),
     ...(extensions.now === undefined ? {} : { now: extensions.now }),
   };
@@ -165,6 +167,8 @@ export async function composeRegistry(
   const app = new Hono<OciApiEnv>();
   for (const feature of features) if (feature.gate !== undefined) app.use('*', feature.gate);
   app.use('*', requestLog(auditSink === undefined ? { logger } : { logger, audit: auditSink }));
+  // entered once per request: store-event observers (events, metadata) read who is pushing from it
+  app.use('*', context.actor.middleware);
   for (const feature of features) if (feature.middleware !== undefined) app.use('*', feature.middleware);
   app.use('*', corsOf(config));
   app.route('/', healthRoutes(health));

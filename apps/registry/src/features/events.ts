@@ -15,7 +15,6 @@ import {
 import { createEventDeliveryMetrics } from '@zot-ts/gc-metrics';
 import type { StoreEvent } from '@zot-ts/oci-store';
 import type { Feature, FeatureContext } from './feature.js';
-import { createRequestActor } from './request-actor.js';
 
 /** Most events waiting per sink before new ones are dropped (counted in zot_events_dropped_total). */
 export const DEFAULT_MAX_QUEUED_EVENTS = 10_000;
@@ -83,7 +82,7 @@ export function composeEvents(context: FeatureContext): EventsFeature {
     },
     onDelivered: (sink) => counters?.delivered(sink.name),
   });
-  const actor = createRequestActor();
+  const { actor } = context;
 
   // Image events read the manifest body back (zot sends it); one chain keeps events in store order.
   let chain: Promise<void> = Promise.resolve();
@@ -175,7 +174,6 @@ export function composeEvents(context: FeatureContext): EventsFeature {
   return {
     recorder: withRequestActor,
     feature: {
-      middleware: actor.middleware,
       async close() {
         unsubscribe();
         await chain;

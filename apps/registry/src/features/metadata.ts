@@ -19,7 +19,6 @@ import type { Feature, FeatureContext } from './feature.js';
 import { readImageMeta } from './metadata-images.js';
 import { type SyncSummary, syncRepository, syncStorage } from './metadata-sync.js';
 import { createTrustSync, type TrustSync } from './metadata-trust.js';
-import { createRequestActor } from './request-actor.js';
 
 export interface MetadataSync {
   onStoreEvent(event: StoreEvent): void;
@@ -216,7 +215,7 @@ export async function composeMetadata(
     durationMs: Math.round(performance.now() - started),
   });
   // the request's user, as the events feature reads it: the store emits its events inside the request
-  const actor = createRequestActor();
+  const { actor } = context;
   const sync = createMetadataSync({ store, metaStore, logger, now, pushedBy: () => actor.current()?.user });
   const unsubscribe = store.subscribe(sync.onStoreEvent);
   const trust = composeTrust(context, sync, now);
@@ -225,7 +224,6 @@ export async function composeMetadata(
     startup,
     ...(trust === undefined ? {} : { trust }),
     observer: sync.observer,
-    middleware: actor.middleware,
     async close() {
       unsubscribe();
       await trust?.close();
