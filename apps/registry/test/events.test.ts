@@ -3,10 +3,9 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type HttpReceiver, httpReceiver, type NatsServer, natsServer } from '@zot-ts/events/testing';
 import { connect } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HttpReceiver, httpReceiver } from '../../../packages/events/test/http-receiver.js';
-import { type NatsServer, natsServer } from '../../../packages/events/test/nats-server.js';
 import { startTestRegistry, type TestRegistry } from './helpers.js';
 import { OCI_MANIFEST, ociClient, pushImage } from './signatures-fixtures.js';
 

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { type HttpReceiver, httpReceiver } from '@zot-ts/events/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HttpReceiver, httpReceiver } from '../../../packages/events/test/http-receiver.js';
 import { startTestRegistry, type TestRegistry } from './helpers.js';
 import { OCI_MANIFEST, type OciClient, ociClient } from './signatures-fixtures.js';
 

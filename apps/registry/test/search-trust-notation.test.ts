@@ -3,9 +3,8 @@
 // a certificate upload, and still answered after a restart on the same storage root.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { DAY, makeCertificate, signJws } from '@zot-ts/notation/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signJws } from '../../../packages/notation/test/notation-signer.js';
-import { DAY, makeCertificate } from '../../../packages/notation/test/x509-builder.js';
 import type { RunningRegistry } from '../src/index.js';
 import { startTestRegistry, type TestRegistry } from './helpers.js';
 import { metadataOf, startOnRoot } from './metadata-fixtures.js';

@@ -4,9 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DAY, makeCertificate, type SignOptions, signCose, signJws } from '@zot-ts/notation/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SignOptions, signCose, signJws } from '../../../packages/notation/test/notation-signer.js';
-import { DAY, makeCertificate } from '../../../packages/notation/test/x509-builder.js';
 import { errorCode, sha256, startTestRegistry, type TestRegistry } from './helpers.js';
 import { OCI_MANIFEST, type OciClient, ociClient, type Pushed, pushImage } from './signatures-fixtures.js';
 

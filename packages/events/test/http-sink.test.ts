@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOUDEVENTS_JSON, createEventRecorder, type EventRecorder, EventTypes } from '../src/index.js';
-import { type HttpReceiver, httpReceiver } from './http-receiver.js';
-import { freePort } from './nats-server.js';
+import { type HttpReceiver, httpReceiver } from '../src/testing/http-receiver.js';
+import { freePort } from '../src/testing/nats-server.js';
 
 const image = {
   name: 'team/app',

@@ -2,7 +2,7 @@
 import { connect, type NatsConnection, type Subscription } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventRecorder, EventTypes } from '../src/index.js';
-import { type NatsServer, natsServer } from './nats-server.js';
+import { type NatsServer, natsServer } from '../src/testing/nats-server.js';
 
 let server: NatsServer;
 beforeAll(async () => {

@@ -1,8 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decodeCbor, encodeCbor, verifyNotationSignature } from '../src/index.js';
-import { payloadOf, type SignOptions, signCose, signJws } from './notation-signer.js';
-import { DAY, makeCertificate } from './x509-builder.js';
+import { payloadOf, type SignOptions, signCose, signJws } from '../src/testing/notation-signer.js';
+import { DAY, makeCertificate } from '../src/testing/x509-builder.js';
 
 const root = makeCertificate({ subject: { C: 'US', O: 'Acme', CN: 'Acme Root' }, ca: true });
 const leaf = makeCertificate({ subject: { C: 'US', O: 'Acme', CN: 'release signer' }, issuer: root });

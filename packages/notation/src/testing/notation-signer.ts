@@ -1,7 +1,7 @@
 // Notation signatures made in the tests, in both envelope formats, as notation writes them
 // (specs/signature-envelope-jws.md and signature-envelope-cose.md), signed ES256 with the leaf's key.
 import { sign } from 'node:crypto';
-import { CborTag, encodeCbor } from '../src/index.js';
+import { CborTag, encodeCbor } from '../index.js';
 import type { TestCertificate } from './x509-builder.js';
 
 export interface SignOptions {
