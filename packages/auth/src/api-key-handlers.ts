@@ -1,6 +1,7 @@
 // Framework-free handlers for zot's `/zot/auth/apikey` routes, with zot's JSON shapes
 // (mTypes.APIKeyDetails: createdAt, expirationDate, isExpired, creatorUa, generatedBy, lastUsed,
 // label, scopes, uuid; `apiKey` added once on creation; `{"apiKeys":[...]}` for the list).
+import { readTextWithin } from '@zot-ts/oci-store';
 import { parseApiKeyRequest } from './api-key-request.js';
 import type { ApiKeyInfo, ApiKeyService } from './api-keys.js';
 import { ScopeSyntaxError } from './scopes.js';
@@ -58,7 +59,7 @@ export function createApiKeyHandlers(
   const create: ApiKeyHandler = async (request, identity) => {
     const refused = refusal(identity);
     if (refused || !identity) return refused ?? empty(401);
-    const text = await readLimited(request, MAX_BODY_BYTES);
+    const text = await readTextWithin(request, MAX_BODY_BYTES);
     if (text === undefined) return empty(413);
     const parsed = parseApiKeyRequest(text, now());
     if (!parsed.ok) return json(400, { error: parsed.reason });
@@ -105,24 +106,4 @@ export function createApiKeyHandlers(
   };
 
   return { handle, create, list, revoke };
-}
-
-async function readLimited(request: Request, limit: number): Promise<string | undefined> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > limit) return undefined;
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

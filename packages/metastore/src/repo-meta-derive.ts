@@ -15,7 +15,7 @@ const COSIGN_LEGACY_SIGNATURE_TAG = /^sha256-([a-f0-9]{64})\.sig$/;
 const VENDOR_ANNOTATION = 'org.opencontainers.image.vendor';
 const LABEL_SCHEMA_VENDOR = 'org.label-schema.vendor';
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const stringOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 

@@ -1,5 +1,8 @@
 // Typed reads of parsed manifest and config bodies (metastore keeps them as plain JSON objects).
-import type { OciJson } from '@zot-ts/metastore';
+import { isRecord, type OciJson } from '@zot-ts/metastore';
+
+// One copy of these guards, the metastore's (search reads the records metastore derives).
+export { isRecord, stringMap } from '@zot-ts/metastore';
 
 export interface Descriptor {
   digest: string;
@@ -7,17 +10,7 @@ export interface Descriptor {
   mediaType: string;
 }
 
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 export const stringOf = (value: unknown): string => (typeof value === 'string' ? value : '');
-
-export function stringMap(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!isRecord(value)) return out;
-  for (const [key, entry] of Object.entries(value)) if (typeof entry === 'string') out[key] = entry;
-  return out;
-}
 
 export function descriptorOf(value: unknown): Descriptor {
   if (!isRecord(value)) return { digest: '', size: 0, mediaType: '' };

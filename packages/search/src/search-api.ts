@@ -3,7 +3,7 @@
 // resolver failed); 422 when the query does not parse, does not validate or exceeds the limits; 400 for a body
 // that is not a GraphQL request. The library knows nothing of config or of how callers are authenticated.
 import type { RepoMetaStore, UserPrefsStore } from '@zot-ts/metastore';
-import { jsonNestsDeeperThan } from '@zot-ts/oci-store';
+import { jsonNestsDeeperThan, readTextWithin } from '@zot-ts/oci-store';
 import {
   type DocumentNode,
   execute,
@@ -80,27 +80,6 @@ const json = (result: SearchResult): Response =>
     status: result.status,
     headers: { 'Content-Type': 'application/json' },
   });
-
-/** Reads at most `limit` bytes of the body; undefined when it is longer. */
-async function readBounded(request: Request, limit: number): Promise<string | undefined> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > limit) return undefined;
-  if (request.body === null) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 export function createSearchApi<I>(options: SearchApiOptions<I>): SearchApi<I> {
   const limits: SearchLimits = { ...DEFAULT_SEARCH_LIMITS, ...options.limits };
@@ -198,7 +177,7 @@ export function createSearchApi<I>(options: SearchApiOptions<I>): SearchApi<I> {
     if (request.method !== 'POST') return json(failure(405, 'method not allowed'));
     const contentType = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
     if (contentType !== 'application/json') return json(failure(400, 'transport not supported'));
-    const text = await readBounded(request, limits.maxBodyBytes);
+    const text = await readTextWithin(request, limits.maxBodyBytes);
     if (text === undefined)
       return json(failure(413, `request body larger than ${limits.maxBodyBytes} bytes`));
     if (jsonNestsDeeperThan(text, limits.maxJsonDepth))

@@ -11,10 +11,11 @@ import {
   verifyNotationSignature,
 } from '@zot-ts/notation';
 import type { OciApiEnv } from '@zot-ts/oci-api';
+import { BodyTooLargeError, readBodyWithin } from '@zot-ts/oci-store';
 import type { Context, Hono } from 'hono';
 import type { Logger } from '../log-sink.js';
 import type { SignatureAccess } from './signatures-access.js';
-import { BodyTooLargeError, errorResponse, readBodyWithin } from './signatures-routes.js';
+import { errorResponse } from './signatures-routes.js';
 
 export const NOTATION_CERTIFICATE_PATH = '/v2/_zot/ext/notation';
 /** zot: notationDirRelativePath. */
@@ -54,7 +55,7 @@ export function notationRoutes(
       const type = c.req.query('truststoreType') ?? 'ca';
       let body: Uint8Array;
       try {
-        body = await readBodyWithin(c, MAX_CERTIFICATE_BYTES);
+        body = await readBodyWithin(c.req.raw, MAX_CERTIFICATE_BYTES);
       } catch (error) {
         if (!(error instanceof BodyTooLargeError)) throw error;
         c.header('Connection', 'close');

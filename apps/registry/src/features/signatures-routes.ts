@@ -5,7 +5,7 @@
 // Errors use the distribution-spec body `{"errors":[{code,message,detail}]}`.
 import { MAX_KEY_BYTES, type SignatureVerifier, type TrustStore, TrustStoreError } from '@zot-ts/cosign';
 import { describeError, type OciApiEnv, OciHttpError } from '@zot-ts/oci-api';
-import { isDigest, type Store } from '@zot-ts/oci-store';
+import { BodyTooLargeError, isDigest, readBodyWithin, type Store } from '@zot-ts/oci-store';
 import type { Context, Hono } from 'hono';
 import type { Logger } from '../log-sink.js';
 import type { SignatureAccess } from './signatures-access.js';
@@ -27,33 +27,6 @@ export interface SignatureRoutesOptions {
 
 /** The status of each trust-store refusal: an unparseable key is the client's fault, a huge one too large. */
 const trustStoreErrorStatus = { INVALID_KEY: 400, KEY_TOO_LARGE: 413 } as const;
-
-export class BodyTooLargeError extends Error {}
-
-/**
- * Reads a request body into memory, counting bytes as they arrive and giving up past `limit`: a chunked body
- * has no Content-Length to check first, and Hono's bodyLimit would buffer it whole before deciding.
- */
-export async function readBodyWithin(c: Context<OciApiEnv>, limit: number): Promise<Uint8Array> {
-  const declared = Number(c.req.header('content-length') ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError();
-  const body = c.req.raw.body;
-  if (body === null) return new Uint8Array();
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new BodyTooLargeError();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, received);
-}
 
 export function errorResponse(c: Context<OciApiEnv>, error: unknown, logger: Logger): Response {
   if (error instanceof TrustStoreError) {
@@ -88,7 +61,7 @@ export function signatureRoutes(app: Hono<OciApiEnv>, options: SignatureRoutesOp
         await access.requireAdmin(c);
         let body: Uint8Array;
         try {
-          body = await readBodyWithin(c, maxKeyBytes);
+          body = await readBodyWithin(c.req.raw, maxKeyBytes);
         } catch (error) {
           if (!(error instanceof BodyTooLargeError)) throw error;
           // The rest of the body is not read; close the connection rather than drain it.
