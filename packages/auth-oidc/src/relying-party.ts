@@ -9,12 +9,14 @@ import { createDiscoveryCache } from './discovery.js';
 import { buildEndSessionUrl } from './end-session.js';
 import { type WebHandler, withErrorResponses } from './error-response.js';
 import { OidcFlowError } from './errors.js';
+import { type GithubProvider, githubAuthorizationUrl, githubUser } from './github.js';
 import { createLoginStateCodec } from './login-state.js';
 import type { Logger, Now, SessionPort, UserPort } from './ports.js';
 import {
   type OidcProviderConfig,
   parseHttpUrl,
   type ResolvedProvider,
+  resolveGithubProviders,
   resolveProviders,
 } from './provider-config.js';
 import { providerNameInPath, redirectUriFor } from './redirect-uri.js';
@@ -61,6 +63,7 @@ export interface OidcRelyingParty {
 
 export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRelyingParty {
   const providers = resolveProviders(options.providers, options.logger);
+  const githubProviders = resolveGithubProviders(options.providers);
   const now = options.now ?? (() => new Date());
   const allowInsecureRequests = options.allowInsecureRequests ?? false;
   const externalUrl =
@@ -88,8 +91,8 @@ export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRe
     return externalUrl ? `${externalUrl.origin}${externalPrefix}` : new URL(request.url).origin;
   }
 
-  function providerNamed(name: string | null | undefined): ResolvedProvider {
-    const provider = name ? providers.get(name) : undefined;
+  function providerNamed(name: string | null | undefined): ResolvedProvider | GithubProvider {
+    const provider = name ? (providers.get(name) ?? githubProviders.get(name)) : undefined;
     if (provider === undefined)
       throw new OidcFlowError('UNKNOWN_PROVIDER', `no OpenID provider named "${name ?? ''}"`);
     return provider;
@@ -105,6 +108,7 @@ export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRe
       if (callbackUi === undefined)
         throw new OidcFlowError('INVALID_CALLBACK_UI', 'callback_ui is not an allowed target');
     }
+    if (!('issuer' in provider)) return githubLogin(request, provider, callbackUi);
     const metadata = await discovery.get(provider.issuer);
     if (metadata.authorization_endpoint === undefined) {
       throw new OidcFlowError(
@@ -154,6 +158,7 @@ export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRe
         'no login in progress for this provider (missing or expired state cookie)',
       );
     }
+    if (!('issuer' in provider)) return githubCallback(request, provider, state);
     const metadata = await discovery.get(provider.issuer);
     const exchanged = await exchangeCode({
       provider,
@@ -172,16 +177,30 @@ export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRe
       staticGroups: options.staticGroups,
       logger: options.logger,
     });
-    await options.users?.upsert(user.username, user.groups);
-    const session = await options.sessions.create({
+    return loggedIn(state, {
       username: user.username,
       groups: user.groups,
       claims: user.claims,
       idToken: exchanged.idToken,
       provider: provider.name,
     });
+  }
+
+  /** The end of every login: the user recorded, a session opened, the browser sent on. */
+  async function loggedIn(
+    state: { callbackUi?: string },
+    user: {
+      username: string;
+      groups: string[];
+      claims: Record<string, unknown>;
+      idToken?: string;
+      provider: string;
+    },
+  ): Promise<Response> {
+    await options.users?.upsert(user.username, user.groups);
+    const session = await options.sessions.create(user);
     options.logger?.info?.('OIDC login', {
-      provider: provider.name,
+      provider: user.provider,
       username: user.username,
       groups: user.groups,
     });
@@ -195,6 +214,50 @@ export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRe
       return new Response(null, { status: 302, headers });
     }
     return new Response(null, { status: 201, headers });
+  }
+
+  /** GitHub (OAuth2): state and PKCE in the same sealed login cookie; no nonce, there is no ID token. */
+  async function githubLogin(request: Request, provider: GithubProvider, callbackUi: string | undefined) {
+    const codeVerifier = oauth.generateRandomCodeVerifier();
+    const state = oauth.generateRandomState();
+    const authorizationUrl = githubAuthorizationUrl(provider, {
+      redirectUri: redirectUriFor(publicBase(request), provider.name),
+      state,
+      codeChallenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
+    });
+    const setCookie = loginState.issue({
+      provider: provider.name,
+      state,
+      nonce: '',
+      codeVerifier,
+      ...(callbackUi === undefined ? {} : { callbackUi }),
+      expiresAt: now().getTime() + loginTimeoutSeconds * 1000,
+    });
+    return new Response(null, {
+      status: 302,
+      headers: { location: authorizationUrl.href, 'set-cookie': setCookie, 'cache-control': 'no-store' },
+    });
+  }
+
+  async function githubCallback(
+    request: Request,
+    provider: GithubProvider,
+    state: { state: string; codeVerifier: string; callbackUi?: string },
+  ): Promise<Response> {
+    const url = new URL(request.url);
+    // RFC 6749 10.12: the state sent back must be the one this browser's login cookie holds
+    if (url.searchParams.get('state') !== state.state)
+      throw new OidcFlowError('INVALID_STATE', 'the state returned by GitHub does not match this login');
+    const error = url.searchParams.get('error');
+    if (error !== null) throw new OidcFlowError('AUTHORIZATION_DENIED', `GitHub answered ${error}`);
+    const code = url.searchParams.get('code');
+    if (code === null || code === '') throw new OidcFlowError('TOKEN_EXCHANGE_FAILED', 'GitHub sent no code');
+    const user = await githubUser(provider, {
+      code,
+      redirectUri: redirectUriFor(publicBase(request), provider.name),
+      codeVerifier: state.codeVerifier,
+    });
+    return loggedIn(state, { ...user, provider: provider.name });
   }
 
   async function logout(request: Request): Promise<Response> {
@@ -237,7 +300,7 @@ export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRe
     login: withErrorResponses(login, () => undefined, options.logger),
     callback: withErrorResponses(callback, () => loginState.clear(), options.logger),
     logout: withErrorResponses(logout, () => undefined, options.logger),
-    providerNames: [...providers.keys()],
+    providerNames: [...providers.keys(), ...githubProviders.keys()],
     checkDiscovery: () =>
       Promise.all(
         [...providers.values()].map(async (provider) => {

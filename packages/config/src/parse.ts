@@ -96,5 +96,24 @@ function unusedSettings(config: Record<string, unknown>): ConfigIssue[] {
         "has no effect: the metrics endpoint exists only with extensions.metrics enabled (as in zot's full build)",
     });
   }
+  for (const [name, value] of Object.entries(
+    objectAt(objectAt(objectAt(config.http)?.auth)?.openid)?.providers ?? {},
+  )) {
+    const provider = objectAt(value) ?? {};
+    const given = ['authurl', 'tokenurl'].filter(
+      (key) => typeof provider[key] === 'string' && provider[key] !== '',
+    );
+    const at = `http.auth.openid.providers[${JSON.stringify(name)}]`;
+    if (name !== 'github' && given.length > 0)
+      found.push({
+        path: `${at}.${given[0]}`,
+        message: 'has no effect: only the github provider uses authurl and tokenurl',
+      });
+    else if (given.length === 1)
+      found.push({
+        path: `${at}.${given[0]}`,
+        message: 'has no effect without the other of authurl and tokenurl (public GitHub is used)',
+      });
+  }
   return found;
 }

@@ -73,7 +73,13 @@ const openidProvider = object('One OpenID Connect (or GitHub OAuth2) provider.',
   credentialsFile: str('File holding {clientid, clientsecret}.'),
   keypath: str('Key used to sign the state cookie.'),
   issuer: str('Issuer URL (not needed for github).'),
-  scopes: strings('Scopes requested (openid, profile, email, groups, ...).'),
+  authurl: str(
+    'github only: GitHub Enterprise authorization endpoint (with tokenurl; its API is <origin>/api/v3).',
+  ),
+  tokenurl: str('github only: GitHub Enterprise token endpoint (with authurl).'),
+  scopes: strings(
+    'Scopes requested (openid, profile, email, groups, ...; github default: read:org, user:email).',
+  ),
   claimMapping: object('Which ID-token claims give the user name and groups.', {
     username: nonEmpty('Claim holding the user name (default: email).'),
     groups: nonEmpty('Claim holding the groups (default: groups).'),
