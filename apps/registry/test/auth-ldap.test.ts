@@ -31,7 +31,7 @@ const started: TestRegistry[] = [];
 
 async function startWithLdap(
   ldap: Record<string, unknown>,
-  extra: Record<string, unknown> = {},
+  { apikeyOn, ...extra }: Record<string, unknown> = {},
 ): Promise<Logged> {
   const stdout = new PassThrough();
   let text = '';
@@ -53,6 +53,7 @@ async function startWithLdap(
             ...ldap,
           },
           htpasswd: { path: join(directory, 'htpasswd') },
+          ...(apikeyOn === true ? { apikey: true } : {}),
         },
         ...extra,
       },
@@ -104,6 +105,7 @@ describe('LDAP over plain LDAP, with access control', () => {
     plain = await startWithLdap(
       { userFilter: '(!(description=disabled))' },
       {
+        apikeyOn: true,
         accessControl: {
           repositories: {
             'devs/**': { policies: [{ groups: [DEVS], actions: ['read', 'create', 'update'] }] },
@@ -165,6 +167,39 @@ describe('LDAP over plain LDAP, with access control', () => {
       });
     expect((await post('carol', 'carol-ldap-pw')).status).toBe(202);
     expect((await post('alice', 'alice-ldap-pw')).status).toBe(403);
+  });
+
+  it('opens a UI session for an LDAP login that keeps her LDAP groups', async () => {
+    const UI = { 'X-ZOT-API-CLIENT': 'zot-ui' };
+    const login = await fetch(`${plain.registry.url}/v2/_catalog`, {
+      headers: { ...UI, Authorization: basic('alice', 'alice-ldap-pw') },
+    });
+    expect(login.status).toBe(200);
+    const session = login.headers.getSetCookie().find((cookie) => cookie.startsWith('session='));
+    expect(session).toBeDefined();
+    const cookie = (session as string).split(';')[0] as string;
+    const upload = await fetch(`${plain.registry.url}/v2/devs/session-app/blobs/uploads/`, {
+      method: 'POST',
+      headers: { ...UI, Cookie: cookie },
+    });
+    expect(upload.status).toBe(202);
+  });
+
+  it("gives an LDAP user's API key her LDAP groups, and keeps it although htpasswd does not list her", async () => {
+    const created = await fetch(`${plain.registry.url}/zot/auth/apikey`, {
+      method: 'POST',
+      headers: { Authorization: basic('alice', 'alice-ldap-pw'), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ label: 'ci' }),
+    });
+    expect(created.status).toBe(201);
+    const { apiKey } = (await created.json()) as { apiKey: string };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const upload = await fetch(`${plain.registry.url}/v2/devs/key-app/blobs/uploads/`, {
+        method: 'POST',
+        headers: { Authorization: basic('alice', apiKey) },
+      });
+      expect(upload.status).toBe(202);
+    }
   });
 
   it('lets skopeo push and pull as an LDAP user through the real server', async () => {
