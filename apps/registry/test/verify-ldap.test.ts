@@ -16,12 +16,19 @@ function file(content: string): string {
   return path;
 }
 
-async function verify(ldap: Record<string, unknown>): Promise<{ code: number; output: string }> {
+async function verify(
+  ldap: Record<string, unknown> | undefined,
+  auth: Record<string, unknown> = {},
+): Promise<{ code: number; output: string }> {
   const path = file(
     JSON.stringify({
       distSpecVersion: '1.1.1',
       storage: { rootDirectory: '/tmp/zot' },
-      http: { address: '127.0.0.1', port: '8080', auth: { ldap, failDelay: 5 } },
+      http: {
+        address: '127.0.0.1',
+        port: '8080',
+        auth: { ...(ldap ? { ldap } : {}), ...auth, failDelay: 5 },
+      },
       log: { level: 'debug' },
     }),
   );
@@ -115,5 +122,36 @@ describe('zot verify: http.auth.ldap', () => {
     expect(result.code).toBe(0);
     expect(result.output).toContain('warning: http.auth.ldap.bindDN: zot v2.1.17 ignores inline');
     expect(result.output).not.toContain('inline-secret');
+  });
+});
+
+describe('zot verify: the github provider', () => {
+  const github = (extra: Record<string, unknown>, name = 'github') =>
+    verify(undefined, {
+      openid: { providers: { [name]: { clientid: 'id', clientsecret: 'secret', ...extra } } },
+    });
+
+  it('accepts GitHub Enterprise endpoints given together', async () => {
+    const result = await github({
+      authurl: 'https://github.corp.example/login/oauth/authorize',
+      tokenurl: 'https://github.corp.example/login/oauth/access_token',
+    });
+    expect(result).toEqual({ code: 0, output: 'config is valid\n' });
+  });
+
+  it('warns that authurl alone falls back to public GitHub, as in zot', async () => {
+    const result = await github({ authurl: 'https://github.corp.example/login/oauth/authorize' });
+    expect(result.code).toBe(0);
+    expect(result.output).toContain(
+      'warning: http.auth.openid.providers["github"].authurl: has no effect without',
+    );
+  });
+
+  it('warns that another provider does not use authurl', async () => {
+    const result = await github(
+      { issuer: 'https://idp.example', tokenurl: 'https://idp.example/token' },
+      'oidc',
+    );
+    expect(result.output).toContain('only the github provider uses authurl and tokenurl');
   });
 });

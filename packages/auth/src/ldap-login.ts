@@ -164,6 +164,14 @@ export async function ldapLogin(
     return { kind: 'unavailable', stage, error: tagged.message };
   } finally {
     clearTimeout(timer);
-    await client.unbind().catch(() => undefined);
+    // a hung server must not hold the answer: the unbind gets one second
+    let unbindTimer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      client.unbind().catch(() => undefined),
+      new Promise((resolve) => {
+        unbindTimer = setTimeout(resolve, 1000);
+      }),
+    ]);
+    clearTimeout(unbindTimer);
   }
 }
