@@ -266,6 +266,28 @@ describe('LDAP with TLS', () => {
   });
 });
 
+describe('LDAP service account', () => {
+  it('is re-read when its credentials file changes, as zot hot-reloads it', async () => {
+    const file = join(directory, 'rotating-credentials.json');
+    writeFileSync(file, JSON.stringify({ bindDN: SERVICE_DN, bindPassword: 'not-the-password' }));
+    const { registry, lines } = await startWithLdap({ credentialsFile: file });
+    // the service bind is refused: the directory cannot be asked, so the login is refused and logged
+    expect(await ping(registry, 'carol', 'carol-ldap-pw')).toBe(401);
+    expect(lines().find((line) => line.message === 'LDAP server unavailable: login refused')).toMatchObject({
+      stage: 'service bind',
+    });
+    writeFileSync(file, JSON.stringify({ bindDN: SERVICE_DN, bindPassword: SERVICE_PASSWORD }));
+    const deadline = Date.now() + 10_000;
+    let status = 401;
+    while (status !== 200 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      status = await ping(registry, 'carol', 'carol-ldap-pw');
+    }
+    expect(status).toBe(200);
+    expect(JSON.stringify(lines())).not.toContain(SERVICE_PASSWORD);
+  }, 20_000);
+});
+
 describe('LDAP login cache and outages', () => {
   it('serves cached logins without LDAP; a new login fails fast with one log line; a hung server times out', async () => {
     const { registry, lines } = await startWithLdap({});

@@ -242,6 +242,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     async close() {
       options.sessions?.close();
       await options.htpasswd?.close();
+      await options.ldap?.close();
     },
   };
 }

@@ -39,6 +39,9 @@ export interface LdapAuthenticator {
   verify(username: string, password: string, source?: string): Promise<LdapCheck>;
   /** Forgets every remembered login (config reload). */
   clear(): void;
+  /** A new service account (its credentials file changed); logins in flight finish with the old one. */
+  setServiceAccount(account: { bindDN?: string; bindPassword?: string }): void;
+  close(): Promise<void>;
 }
 
 interface Remembered {
@@ -55,6 +58,7 @@ export function createLdapAuthenticator(options: LdapAuthenticatorOptions): Ldap
   const remembered = new Map<string, Remembered>();
   const inFlight = new Map<string, Promise<LdapLoginResult>>();
   const limiter = createFairLimiter({ concurrency: options.maxConcurrent ?? 8, maxQueuedPerSource: 64 });
+  let directory: LdapDirectoryOptions = options;
 
   const remember = (key: string, result: Remembered['result']) => {
     const ttl = result.kind === 'match' ? successTtl : failureTtl;
@@ -79,7 +83,7 @@ export function createLdapAuthenticator(options: LdapAuthenticatorOptions): Ldap
       let pending = inFlight.get(key);
       if (pending === undefined) {
         pending = limiter.run(source, username, async () => {
-          const answer = await login(options, username, password);
+          const answer = await login(directory, username, password);
           // reported here, once per exchange, not once per request waiting on it
           if (answer.kind === 'unavailable') {
             options.onUnavailable?.({
@@ -109,5 +113,17 @@ export function createLdapAuthenticator(options: LdapAuthenticatorOptions): Ldap
       return outcome;
     },
     clear: () => remembered.clear(),
+    setServiceAccount(account) {
+      const { bindDN: _dn, bindPassword: _password, ...rest } = directory;
+      directory = {
+        ...rest,
+        ...(account.bindDN === undefined ? {} : { bindDN: account.bindDN }),
+        ...(account.bindPassword === undefined ? {} : { bindPassword: account.bindPassword }),
+      };
+    },
+    async close() {
+      remembered.clear();
+      inFlight.clear();
+    },
   };
 }

@@ -3,7 +3,10 @@
 // with StartTLS when `startTLS: true`. The service account comes from `credentialsFile` (zot reads only that;
 // without it zot binds as the made-up DN "anonym-user" with no password, which OpenLDAP refuses, so we search
 // anonymously instead); inline bindDN/bindPassword, which zot ignores, are used when no file is given.
-// Files are read here, at start: a missing or malformed file stops `zot serve` naming its key.
+// Files are read here, at start: a missing or malformed file stops `zot serve` naming its key. The credentials
+// file is then watched, as zot's hot reloader watches it: a rotated service password is used from the next
+// login on (a file that turns unreadable or malformed keeps the previous account, with a warning).
+import { unwatchFile, watchFile } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createLdapAuthenticator, type LdapAuthenticator, readLdapCredentials } from '@zot-ts/auth';
 import type { LdapConfig } from '@zot-ts/config';
@@ -15,6 +18,7 @@ export interface LdapTuning {
   connectTimeoutMs?: number;
   operationTimeoutMs?: number;
   loginTimeoutMs?: number;
+  credentialsPollMs?: number;
 }
 
 export function transportOf(ldap: LdapConfig): 'plain' | 'starttls' | 'ldaps' {
@@ -27,6 +31,7 @@ export async function createLdapFromConfig(
   logger: Logger,
   tuning: LdapTuning = {},
 ): Promise<LdapAuthenticator> {
+  const { credentialsPollMs, ...timeouts } = tuning;
   const transport = transportOf(ldap);
   let bindDN = ldap.bindDN;
   let bindPassword = ldap.bindPassword;
@@ -58,7 +63,7 @@ export async function createLdapFromConfig(
     baseDN: ldap.baseDN,
     serviceBind: bindDN !== undefined && bindDN !== '',
   });
-  return createLdapAuthenticator({
+  const ldapAuthenticator = createLdapAuthenticator({
     address: ldap.address,
     port,
     transport,
@@ -71,7 +76,7 @@ export async function createLdapFromConfig(
     ...(ldap.userGroupAttribute === undefined ? {} : { userGroupAttribute: ldap.userGroupAttribute }),
     ...(bindDN === undefined ? {} : { bindDN }),
     ...(bindPassword === undefined ? {} : { bindPassword }),
-    ...tuning,
+    ...timeouts,
     // one line per failed exchange; the error text comes from the socket or the server, never a password
     onUnavailable: (event) =>
       logger.error('LDAP server unavailable: login refused', {
@@ -81,4 +86,30 @@ export async function createLdapFromConfig(
         error: event.error,
       }),
   });
+  const credentialsFile = ldap.credentialsFile;
+  if (credentialsFile === undefined || credentialsFile === '') return ldapAuthenticator;
+  const reload = () => {
+    readLdapCredentials(credentialsFile).then(
+      (account) => {
+        ldapAuthenticator.setServiceAccount(account);
+        logger.info('LDAP credentials file reloaded', { path: credentialsFile, bindDN: account.bindDN });
+      },
+      (error: Error) =>
+        logger.warn('LDAP credentials file reload failed, keeping the previous service account', {
+          path: credentialsFile,
+          error: error.message,
+        }),
+    );
+  };
+  // polling (stat once a second) also sees a Kubernetes secret swapped through its ..data symlink
+  watchFile(credentialsFile, { interval: credentialsPollMs ?? 1000, persistent: false }, (now, before) => {
+    if (now.mtimeMs !== before.mtimeMs || now.size !== before.size || now.ino !== before.ino) reload();
+  });
+  return {
+    ...ldapAuthenticator,
+    async close() {
+      unwatchFile(credentialsFile);
+      await ldapAuthenticator.close();
+    },
+  };
 }
