@@ -108,6 +108,19 @@ describe('GitHub login', () => {
     expect(callback.status).toBe(400);
   });
 
+  it('logs out: the session ends on the server, with no provider logout URL (GitHub has none)', async () => {
+    const { browser } = await logIn('octo');
+    const copiedCookie = browser.cookieHeaderFor(new URL(`${registry.url}/v2/`));
+    const logout = await browser.fetch(`${registry.url}/zot/auth/logout`, { method: 'POST', headers: UI });
+    expect(logout.status).toBe(200);
+    expect(await logout.json()).toEqual({});
+    const replayed = await fetch(`${registry.url}/v2/acme/app/blobs/uploads/`, {
+      method: 'POST',
+      headers: { ...UI, cookie: copiedCookie },
+    });
+    expect(replayed.status).toBe(401);
+  });
+
   it('lists github among the login providers of the mgmt endpoint', async () => {
     const mgmt = (await (await fetch(`${registry.url}/v2/_zot/ext/mgmt`)).json()) as {
       http: { auth: { openid?: { providers?: Record<string, unknown> } } };
