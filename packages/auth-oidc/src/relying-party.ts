@@ -9,7 +9,8 @@ import { createDiscoveryCache } from './discovery.js';
 import { buildEndSessionUrl } from './end-session.js';
 import { type WebHandler, withErrorResponses } from './error-response.js';
 import { OidcFlowError } from './errors.js';
-import { type GithubProvider, githubAuthorizationUrl, githubUser } from './github.js';
+import type { GithubProvider } from './github.js';
+import { createGithubFlow } from './github-flow.js';
 import { createLoginStateCodec } from './login-state.js';
 import type { Logger, Now, SessionPort, UserPort } from './ports.js';
 import {
@@ -86,6 +87,14 @@ export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRe
     now,
   });
 
+  const github = createGithubFlow({
+    loginState,
+    loginTimeoutSeconds,
+    now,
+    publicBase: (request) => publicBase(request),
+    loggedIn: (state, user) => loggedIn(state, user),
+  });
+
   /** `<externalUrl>` without a trailing slash, or the request's own origin. */
   function publicBase(request: Request): string {
     return externalUrl ? `${externalUrl.origin}${externalPrefix}` : new URL(request.url).origin;
@@ -108,7 +117,7 @@ export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRe
       if (callbackUi === undefined)
         throw new OidcFlowError('INVALID_CALLBACK_UI', 'callback_ui is not an allowed target');
     }
-    if (!('issuer' in provider)) return githubLogin(request, provider, callbackUi);
+    if (!('issuer' in provider)) return github.login(request, provider, callbackUi);
     const metadata = await discovery.get(provider.issuer);
     if (metadata.authorization_endpoint === undefined) {
       throw new OidcFlowError(
@@ -158,7 +167,7 @@ export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRe
         'no login in progress for this provider (missing or expired state cookie)',
       );
     }
-    if (!('issuer' in provider)) return githubCallback(request, provider, state);
+    if (!('issuer' in provider)) return github.callback(request, provider, state);
     const metadata = await discovery.get(provider.issuer);
     const exchanged = await exchangeCode({
       provider,
@@ -214,50 +223,6 @@ export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRe
       return new Response(null, { status: 302, headers });
     }
     return new Response(null, { status: 201, headers });
-  }
-
-  /** GitHub (OAuth2): state and PKCE in the same sealed login cookie; no nonce, there is no ID token. */
-  async function githubLogin(request: Request, provider: GithubProvider, callbackUi: string | undefined) {
-    const codeVerifier = oauth.generateRandomCodeVerifier();
-    const state = oauth.generateRandomState();
-    const authorizationUrl = githubAuthorizationUrl(provider, {
-      redirectUri: redirectUriFor(publicBase(request), provider.name),
-      state,
-      codeChallenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
-    });
-    const setCookie = loginState.issue({
-      provider: provider.name,
-      state,
-      nonce: '',
-      codeVerifier,
-      ...(callbackUi === undefined ? {} : { callbackUi }),
-      expiresAt: now().getTime() + loginTimeoutSeconds * 1000,
-    });
-    return new Response(null, {
-      status: 302,
-      headers: { location: authorizationUrl.href, 'set-cookie': setCookie, 'cache-control': 'no-store' },
-    });
-  }
-
-  async function githubCallback(
-    request: Request,
-    provider: GithubProvider,
-    state: { state: string; codeVerifier: string; callbackUi?: string },
-  ): Promise<Response> {
-    const url = new URL(request.url);
-    // RFC 6749 10.12: the state sent back must be the one this browser's login cookie holds
-    if (url.searchParams.get('state') !== state.state)
-      throw new OidcFlowError('INVALID_STATE', 'the state returned by GitHub does not match this login');
-    const error = url.searchParams.get('error');
-    if (error !== null) throw new OidcFlowError('AUTHORIZATION_DENIED', `GitHub answered ${error}`);
-    const code = url.searchParams.get('code');
-    if (code === null || code === '') throw new OidcFlowError('TOKEN_EXCHANGE_FAILED', 'GitHub sent no code');
-    const user = await githubUser(provider, {
-      code,
-      redirectUri: redirectUriFor(publicBase(request), provider.name),
-      codeVerifier: state.codeVerifier,
-    });
-    return loggedIn(state, { ...user, provider: provider.name });
   }
 
   async function logout(request: Request): Promise<Response> {
