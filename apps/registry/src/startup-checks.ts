@@ -30,6 +30,8 @@ export function configuredFiles(config: ZotConfig): Array<{ key: string; path: s
     { key: 'http.auth.htpasswd.path', path: http.auth?.htpasswd?.path },
     { key: 'http.auth.bearer.cert', path: http.auth?.bearer?.cert },
     { key: 'http.auth.sessionKeysFile', path: http.auth?.sessionKeysFile },
+    { key: 'http.auth.ldap.credentialsFile', path: http.auth?.ldap?.credentialsFile },
+    { key: 'http.auth.ldap.caCert', path: http.auth?.ldap?.caCert },
     { key: 'extensions.trust.trustedRoot', path: config.extensions?.trust?.trustedRoot },
   );
   for (const [name, provider] of Object.entries(http.auth?.openid?.providers ?? {})) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OidcConfigError } from './errors.js';
-import { resolveProviders } from './provider-config.js';
+import { resolveGithubProviders, resolveProviders } from './provider-config.js';
 
 function configError(run: () => unknown): OidcConfigError {
   try {
@@ -36,14 +36,26 @@ describe('resolveProviders', () => {
     expect(providers.get('gitlab')?.issuer.href).toBe('https://gitlab.com/');
   });
 
-  it('skips github, which is OAuth2 rather than OpenID Connect, with a warning', () => {
-    const warnings: string[] = [];
-    const providers = resolveProviders(
-      { github: { clientid: 'gh' } },
-      { warn: (message) => warnings.push(message) },
-    );
-    expect(providers.size).toBe(0);
-    expect(warnings).toHaveLength(1);
+  it('leaves github, which is OAuth2 rather than OpenID Connect, to the GitHub flow', () => {
+    expect(resolveProviders({ github: { clientid: 'gh' } }).size).toBe(0);
+    const github = resolveGithubProviders({ github: { clientid: 'gh' } }).get('github');
+    expect(github?.authUrl.href).toBe('https://github.com/login/oauth/authorize');
+    expect(github?.apiBase).toBe('https://api.github.com');
+    expect(github?.scopes).toEqual(['read:org', 'user:email']);
+  });
+
+  it('takes GitHub Enterprise endpoints from authurl and tokenurl, and its API from their origin', () => {
+    const github = resolveGithubProviders({
+      github: {
+        clientid: 'gh',
+        authurl: 'https://github.corp.example/login/oauth/authorize',
+        tokenurl: 'https://github.corp.example/login/oauth/access_token',
+        scopes: ['read:org', 'user'],
+      },
+    }).get('github');
+    expect(github?.tokenUrl.href).toBe('https://github.corp.example/login/oauth/access_token');
+    expect(github?.apiBase).toBe('https://github.corp.example/api/v3');
+    expect(github?.scopes).toEqual(['read:org', 'user']);
   });
 
   it('reads client id and secret from credentialsFile', () => {

@@ -1,6 +1,8 @@
 // zot's `http.auth.openid.providers.<name>` entries, checked and resolved once at start-up.
 import { readFileSync } from 'node:fs';
 import { OidcConfigError } from './errors.js';
+import { type GithubProvider, resolveGithubProvider } from './github.js';
+import { parseHttpUrl } from './http-url.js';
 import type { Logger } from './ports.js';
 
 /** One provider as written in zot's config. */
@@ -14,6 +16,10 @@ export interface OidcProviderConfig {
   /** JSON file `{"clientid": "...", "clientsecret": "..."}`, so secrets stay out of the config file. */
   credentialsFile?: string;
   issuer?: string;
+  /** github only: the authorization endpoint of GitHub Enterprise Server (with `tokenurl`). */
+  authurl?: string;
+  /** github only: the token endpoint of GitHub Enterprise Server (with `authurl`). */
+  tokenurl?: string;
   scopes?: string[];
   claimMapping?: { username?: string; groups?: string };
 }
@@ -37,33 +43,37 @@ const wellKnownIssuers: Record<string, string> = {
 
 const defaultScopes = ['openid', 'profile', 'email'];
 
+/** The OpenID Connect providers; `github` is plain OAuth2 and resolved by resolveGithubProviders. */
 export function resolveProviders(
   providers: Record<string, OidcProviderConfig>,
-  logger?: Logger,
+  _logger?: Logger,
 ): Map<string, ResolvedProvider> {
   const resolved = new Map<string, ResolvedProvider>();
   for (const [name, config] of Object.entries(providers)) {
-    // zot accepts `github` without an issuer: it is plain OAuth2, not OpenID Connect, so this
-    // package cannot log users in with it. Skip it rather than refuse a valid zot config.
-    if (name === 'github' && (config.issuer === undefined || config.issuer === '')) {
-      logger?.warn('the github provider is OAuth2, not OpenID Connect; auth-oidc skips it', {
-        provider: name,
-      });
-      continue;
-    }
+    // zot (IsOAuth2Supported): the provider named github is OAuth2 whatever else it says
+    if (name === 'github') continue;
     resolved.set(name, resolveProvider(name, config));
   }
   return resolved;
 }
 
-function resolveProvider(name: string, config: OidcProviderConfig): ResolvedProvider {
-  const path = `http.auth.openid.providers.${name}`;
-  const issuerText = config.issuer ?? wellKnownIssuers[name];
-  if (issuerText === undefined || issuerText === '') {
-    throw new OidcConfigError('MISSING_ISSUER', `${path}.issuer`, 'an OpenID provider needs an issuer');
-  }
-  const issuer = parseHttpUrl(issuerText, `${path}.issuer`);
+/** The OAuth2 providers: zot knows one, `github`. */
+export function resolveGithubProviders(
+  providers: Record<string, OidcProviderConfig>,
+): Map<string, GithubProvider> {
+  const resolved = new Map<string, GithubProvider>();
+  const config = providers.github;
+  if (config !== undefined)
+    resolved.set('github', resolveGithubProvider('github', config, credentialsOf('github', config)));
+  return resolved;
+}
 
+/** Client id and secret, from credentialsFile when given (it wins), else inline. */
+function credentialsOf(
+  name: string,
+  config: OidcProviderConfig,
+): { clientId: string; clientSecret: string | undefined } {
+  const path = `http.auth.openid.providers.${name}`;
   let clientId = config.clientid;
   let clientSecret = config.clientsecret;
   if (config.credentialsFile !== undefined) {
@@ -74,6 +84,18 @@ function resolveProvider(name: string, config: OidcProviderConfig): ResolvedProv
   if (clientId === undefined || clientId === '') {
     throw new OidcConfigError('MISSING_CLIENT_ID', `${path}.clientid`, 'an OpenID provider needs a clientid');
   }
+  return { clientId, clientSecret: clientSecret === '' ? undefined : clientSecret };
+}
+
+function resolveProvider(name: string, config: OidcProviderConfig): ResolvedProvider {
+  const path = `http.auth.openid.providers.${name}`;
+  const issuerText = config.issuer ?? wellKnownIssuers[name];
+  if (issuerText === undefined || issuerText === '') {
+    throw new OidcConfigError('MISSING_ISSUER', `${path}.issuer`, 'an OpenID provider needs an issuer');
+  }
+  const issuer = parseHttpUrl(issuerText, `${path}.issuer`);
+
+  const { clientId, clientSecret } = credentialsOf(name, config);
 
   // OIDC Core 3.1.2.1: the request MUST contain the `openid` scope value.
   const scopes = config.scopes && config.scopes.length > 0 ? [...config.scopes] : [...defaultScopes];
@@ -85,7 +107,7 @@ function resolveProvider(name: string, config: OidcProviderConfig): ResolvedProv
   return {
     name,
     clientId,
-    clientSecret: clientSecret === '' ? undefined : clientSecret,
+    clientSecret,
     issuer,
     scopes,
     usernameClaim,
@@ -116,16 +138,4 @@ function readCredentialsFile(file: string, path: string): { clientid?: string; c
   return result;
 }
 
-/** Parses an absolute http(s) URL or throws a config error naming `path`. */
-export function parseHttpUrl(text: string, path: string): URL {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch (cause) {
-    throw new OidcConfigError('INVALID_URL', path, `"${text}" is not an absolute URL`, { cause });
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new OidcConfigError('INVALID_URL', path, `"${text}" must be an http or https URL`);
-  }
-  return url;
-}
+export { parseHttpUrl } from './http-url.js';

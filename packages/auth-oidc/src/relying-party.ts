@@ -9,12 +9,15 @@ import { createDiscoveryCache } from './discovery.js';
 import { buildEndSessionUrl } from './end-session.js';
 import { type WebHandler, withErrorResponses } from './error-response.js';
 import { OidcFlowError } from './errors.js';
+import type { GithubProvider } from './github.js';
+import { createGithubFlow } from './github-flow.js';
 import { createLoginStateCodec } from './login-state.js';
 import type { Logger, Now, SessionPort, UserPort } from './ports.js';
 import {
   type OidcProviderConfig,
   parseHttpUrl,
   type ResolvedProvider,
+  resolveGithubProviders,
   resolveProviders,
 } from './provider-config.js';
 import { providerNameInPath, redirectUriFor } from './redirect-uri.js';
@@ -61,6 +64,7 @@ export interface OidcRelyingParty {
 
 export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRelyingParty {
   const providers = resolveProviders(options.providers, options.logger);
+  const githubProviders = resolveGithubProviders(options.providers);
   const now = options.now ?? (() => new Date());
   const allowInsecureRequests = options.allowInsecureRequests ?? false;
   const externalUrl =
@@ -83,13 +87,21 @@ export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRe
     now,
   });
 
+  const github = createGithubFlow({
+    loginState,
+    loginTimeoutSeconds,
+    now,
+    publicBase: (request) => publicBase(request),
+    loggedIn: (state, user) => loggedIn(state, user),
+  });
+
   /** `<externalUrl>` without a trailing slash, or the request's own origin. */
   function publicBase(request: Request): string {
     return externalUrl ? `${externalUrl.origin}${externalPrefix}` : new URL(request.url).origin;
   }
 
-  function providerNamed(name: string | null | undefined): ResolvedProvider {
-    const provider = name ? providers.get(name) : undefined;
+  function providerNamed(name: string | null | undefined): ResolvedProvider | GithubProvider {
+    const provider = name ? (providers.get(name) ?? githubProviders.get(name)) : undefined;
     if (provider === undefined)
       throw new OidcFlowError('UNKNOWN_PROVIDER', `no OpenID provider named "${name ?? ''}"`);
     return provider;
@@ -105,6 +117,7 @@ export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRe
       if (callbackUi === undefined)
         throw new OidcFlowError('INVALID_CALLBACK_UI', 'callback_ui is not an allowed target');
     }
+    if (!('issuer' in provider)) return github.login(request, provider, callbackUi);
     const metadata = await discovery.get(provider.issuer);
     if (metadata.authorization_endpoint === undefined) {
       throw new OidcFlowError(
@@ -154,6 +167,7 @@ export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRe
         'no login in progress for this provider (missing or expired state cookie)',
       );
     }
+    if (!('issuer' in provider)) return github.callback(request, provider, state);
     const metadata = await discovery.get(provider.issuer);
     const exchanged = await exchangeCode({
       provider,
@@ -172,16 +186,30 @@ export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRe
       staticGroups: options.staticGroups,
       logger: options.logger,
     });
-    await options.users?.upsert(user.username, user.groups);
-    const session = await options.sessions.create({
+    return loggedIn(state, {
       username: user.username,
       groups: user.groups,
       claims: user.claims,
       idToken: exchanged.idToken,
       provider: provider.name,
     });
+  }
+
+  /** The end of every login: the user recorded, a session opened, the browser sent on. */
+  async function loggedIn(
+    state: { callbackUi?: string },
+    user: {
+      username: string;
+      groups: string[];
+      claims: Record<string, unknown>;
+      idToken?: string;
+      provider: string;
+    },
+  ): Promise<Response> {
+    await options.users?.upsert(user.username, user.groups);
+    const session = await options.sessions.create(user);
     options.logger?.info?.('OIDC login', {
-      provider: provider.name,
+      provider: user.provider,
       username: user.username,
       groups: user.groups,
     });
@@ -237,7 +265,7 @@ export function createOidcRelyingParty(options: OidcRelyingPartyOptions): OidcRe
     login: withErrorResponses(login, () => undefined, options.logger),
     callback: withErrorResponses(callback, () => loginState.clear(), options.logger),
     logout: withErrorResponses(logout, () => undefined, options.logger),
-    providerNames: [...providers.keys()],
+    providerNames: [...providers.keys(), ...githubProviders.keys()],
     checkDiscovery: () =>
       Promise.all(
         [...providers.values()].map(async (provider) => {

@@ -1,13 +1,14 @@
 // Who is calling, decided as zot's authn.go decides it:
 //  1. a verified client certificate (mTLS) names the user;
 //  2. an Authorization header: more than one is refused; `Bearer` goes to the token verifier;
-//     `Basic` tries API keys (`zak_...` passwords; a SHA-256 lookup, cheap) and the htpasswd file;
+//     `Basic` tries API keys (`zak_...` passwords; a SHA-256 lookup, cheap), the htpasswd file, then LDAP;
 //  3. without credentials, the `session` cookie (for the UI);
 //  4. otherwise anonymous: whether that is enough is the authorization layer's decision.
 // Wrong, expired or revoked credentials are `rejected`, after `failDelaySeconds` of an async sleep
 // that holds only that request.
 //
-// Groups: an identity carries only the groups its identity provider gave it (OIDC claims); the static
+// Groups: an identity carries only the groups its identity provider gave it (OIDC claims, LDAP's
+// userGroupAttribute); the static
 // `accessControl.groups` are merged by the authorizer from the live config on every decision, so removing a
 // user from a group takes effect with the reload that swaps the policies. A user deleted from htpasswd loses
 // her API keys (revoked) and her UI session (ended) at her next request; OpenID users are not checked there.
@@ -17,6 +18,7 @@ import { looksLikeApiKey } from './api-keys.js';
 import { parseAuthorization } from './authorization-header.js';
 import type { BearerVerifier } from './bearer.js';
 import type { Htpasswd } from './htpasswd.js';
+import type { LdapAuthenticator } from './ldap.js';
 import type { MtlsIdentityResolver } from './mtls.js';
 import type { SessionService } from './sessions.js';
 import type { AuthResult, ChallengeRequest, Identity, RequestInfo } from './types.js';
@@ -25,6 +27,8 @@ export interface AuthenticatorOptions {
   /** `http.realm`, for the Basic challenge; zot's default is "Authorization Required". */
   realm?: string;
   htpasswd?: Htpasswd;
+  /** `http.auth.ldap`: tried after htpasswd, as zot does (local first, then the network). */
+  ldap?: LdapAuthenticator;
   apiKeys?: ApiKeyService;
   sessions?: SessionService;
   bearer?: BearerVerifier;
@@ -74,7 +78,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const sleep = options.sleep ?? defaultSleep;
   const failDelayMs = Math.max(0, (options.failDelaySeconds ?? 0) * 1000);
   const realm = options.realm || 'Authorization Required';
-  const lastRecorded = new Map<string, number>();
+  const lastRecorded = new Map<string, { at: number; groups: string }>();
 
   const reject = async (reason: string): Promise<AuthResult> => {
     if (failDelayMs > 0) await sleep(failDelayMs);
@@ -87,8 +91,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
    * configuration gives her the benefit of the doubt.
    */
   const userGone = async (username: string, loginMethod: string | undefined): Promise<boolean> => {
-    if (options.htpasswd === undefined || loginMethod === 'oidc') return false;
-    if (loginMethod === undefined && options.openidUsers === true) return false;
+    if (options.htpasswd === undefined || loginMethod === 'oidc' || loginMethod === 'ldap') return false;
+    if (loginMethod === undefined && (options.openidUsers === true || options.ldap !== undefined))
+      return false;
     return !(await options.htpasswd.has(username));
   };
 
@@ -101,19 +106,22 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const accept = async (username: string, method: Identity['method'], extra: Partial<Identity> = {}) => {
     // Stored groups are an OpenID user's provider groups (written at her OIDC login); an htpasswd user has none
     // of her own, and records made before static groups were kept out of them must not count.
+    // An LDAP user's groups are stored at each login too, so her API keys carry them.
     const external =
       method === 'apikey' &&
       options.users &&
-      options.openidUsers === true &&
+      (options.openidUsers === true || options.ldap !== undefined) &&
       !(await options.htpasswd?.has(username))
         ? ((await options.users.get(username))?.groups ?? [])
-        : [];
-    const identity: Identity = { username, groups: [...external].sort(), method, ...extra };
-    if (options.users && method === 'basic') {
-      const last = lastRecorded.get(username) ?? 0;
-      if (Date.now() - last >= RECORD_LOGIN_INTERVAL_MS) {
-        lastRecorded.set(username, Date.now());
-        await options.users.upsert(username, { groups: [] });
+        : (extra.groups ?? []);
+    const identity: Identity = { username, ...extra, groups: [...external].sort(), method };
+    if (options.users && (method === 'basic' || method === 'ldap')) {
+      const last = lastRecorded.get(username);
+      // a change of LDAP groups is recorded at once, not after the interval
+      const changed = last === undefined || last.groups !== identity.groups.join('\n');
+      if (changed || Date.now() - last.at >= RECORD_LOGIN_INTERVAL_MS) {
+        lastRecorded.set(username, { at: Date.now(), groups: identity.groups.join('\n') });
+        await options.users.upsert(username, { groups: identity.groups });
         await options.users.recordLogin(username, new Date());
       }
     }
@@ -140,6 +148,13 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       if (result === 'match') return accept(username, 'basic');
       if (result === 'busy') reason = 'too many pending attempts from this client';
     }
+    if (options.ldap) {
+      const result = await options.ldap.verify(username, password, source);
+      if (result.kind === 'match') return accept(username, 'ldap', { groups: result.groups });
+      if (result.kind === 'busy') reason = 'too many pending attempts from this client';
+      // the log line is written where the outage is seen (onUnavailable); the caller gets a plain 401
+      if (result.kind === 'unavailable') reason = 'the LDAP server is unavailable';
+    }
     return reject(reason);
   };
 
@@ -155,7 +170,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       }
 
       if (authorization.kind === 'basic') {
-        if (!options.htpasswd && !options.apiKeys) return reject('basic authentication is not enabled');
+        if (!options.htpasswd && !options.apiKeys && !options.ldap)
+          return reject('basic authentication is not enabled');
         return basic(authorization.username, authorization.password, request.clientIp);
       }
       if (authorization.kind === 'bearer') {
@@ -195,7 +211,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     challenge(request) {
       const challenges: string[] = [];
       if (options.bearer) challenges.push(options.bearer.challenge(request));
-      if (options.htpasswd || options.apiKeys) challenges.push(`Basic realm=${JSON.stringify(realm)}`);
+      if (options.htpasswd || options.apiKeys || options.ldap)
+        challenges.push(`Basic realm=${JSON.stringify(realm)}`);
       for (const verifier of options.tokenVerifiers ?? []) {
         const value = verifier.challenge?.(request);
         if (value !== undefined && !challenges.includes(value)) challenges.push(value);
@@ -208,7 +225,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       if (!sessions) return [];
       if (
         result.kind === 'identity' &&
-        result.identity.method === 'basic' &&
+        (result.identity.method === 'basic' || result.identity.method === 'ldap') &&
         sessions.wantsSession(request)
       ) {
         // a live session of the same user is reused: one per login, not one per request
@@ -225,6 +242,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     async close() {
       options.sessions?.close();
       await options.htpasswd?.close();
+      await options.ldap?.close();
     },
   };
 }

@@ -157,9 +157,9 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
       if (sessionId === null) return { kind: 'invalid' };
       const record = await store.get(sessionId, now());
       if (!record) return { kind: 'invalid' };
-      // Only an OpenID login's provider groups are the session's own; static groups come from the live config
+      // Only an OpenID or LDAP login's provider groups are the session's own; static groups come from the live config
       // at each decision (a basic session made before that rule may still hold them: they are ignored).
-      const groups = record.method === 'oidc' ? record.groups : [];
+      const groups = record.method === 'oidc' || record.method === 'ldap' ? record.groups : [];
       const identity: Identity = { username: record.username, groups, method: 'session' };
       if (record.claims) identity.claims = record.claims;
       return { kind: 'valid', identity, sessionId, loginMethod: record.method };

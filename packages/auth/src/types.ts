@@ -17,7 +17,7 @@ export interface Identity {
   username: string;
   /** Sorted, deduplicated group names. */
   groups: string[];
-  method: 'basic' | 'apikey' | 'session' | 'bearer' | 'mtls' | 'oidc';
+  method: 'basic' | 'ldap' | 'apikey' | 'session' | 'bearer' | 'mtls' | 'oidc';
   claims?: Record<string, unknown>;
   /** Limits that come with the credential itself (API key scopes, bearer `access` claims). */
   credentialScopes?: CredentialScope[];

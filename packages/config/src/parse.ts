@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { canonicaliseKeys } from './canonical-keys.js';
 import { IssueList, objectAt } from './check-helpers.js';
 import { checkHttp } from './checks-auth.js';
+import { checkLdap, ldapWarnings } from './checks-ldap.js';
 import { checkStorageAndExtensions } from './checks-storage.js';
 import { applyDependentDefaults } from './dependent-defaults.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
@@ -67,11 +68,13 @@ export function parseConfig(input: string | unknown, options: ParseOptions = {})
   const crossIssues = new IssueList();
   const config = objectAt(value) ?? {};
   checkHttp(config, crossIssues);
+  checkLdap(config, crossIssues);
   checkStorageAndExtensions(config, crossIssues);
 
   const issues = [...keyIssues, ...schemaIssues, ...crossIssues.issues];
   if (issues.length > 0) throw new ConfigError('CONFIG_INVALID', issues, options.sourceName);
-  for (const warning of [...warnings, ...unusedSettings(config)]) options.onWarning?.(warning);
+  for (const warning of [...warnings, ...unusedSettings(config), ...ldapWarnings(config)])
+    options.onWarning?.(warning);
 
   // zot's Go zero value: a remote-only store has an empty rootDirectory, which serve refuses (compose.ts)
   const storage = objectAt(config.storage);
@@ -92,6 +95,25 @@ function unusedSettings(config: Record<string, unknown>): ConfigIssue[] {
       message:
         "has no effect: the metrics endpoint exists only with extensions.metrics enabled (as in zot's full build)",
     });
+  }
+  for (const [name, value] of Object.entries(
+    objectAt(objectAt(objectAt(config.http)?.auth)?.openid)?.providers ?? {},
+  )) {
+    const provider = objectAt(value) ?? {};
+    const given = ['authurl', 'tokenurl'].filter(
+      (key) => typeof provider[key] === 'string' && provider[key] !== '',
+    );
+    const at = `http.auth.openid.providers[${JSON.stringify(name)}]`;
+    if (name !== 'github' && given.length > 0)
+      found.push({
+        path: `${at}.${given[0]}`,
+        message: 'has no effect: only the github provider uses authurl and tokenurl',
+      });
+    else if (given.length === 1)
+      found.push({
+        path: `${at}.${given[0]}`,
+        message: 'has no effect without the other of authurl and tokenurl (public GitHub is used)',
+      });
   }
   return found;
 }

@@ -8,7 +8,7 @@ export interface Identity {
   username: string;
   /** Sorted, deduplicated group names (htpasswd groups from accessControl.groups, OIDC group claims, ...). */
   groups: string[];
-  method: 'basic' | 'apikey' | 'session' | 'bearer' | 'mtls' | 'oidc';
+  method: 'basic' | 'ldap' | 'apikey' | 'session' | 'bearer' | 'mtls' | 'oidc';
   /** Identity-provider claims (OIDC, workload tokens): reach CEL policies as `req.claims`. */
   claims?: Record<string, unknown>;
   /**

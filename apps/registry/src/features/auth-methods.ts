@@ -1,4 +1,4 @@
-// http.auth (and http.tls.cacert) as @zot-ts/auth's parts: htpasswd, API keys, sessions, bearer, mTLS. Each part
+// http.auth (and http.tls.cacert) as @zot-ts/auth's parts: htpasswd, LDAP (auth-ldap.ts), API keys, sessions, bearer, mTLS. Each part
 // exists only when its config does; files named by the config are read here, so a missing htpasswd file or
 // bearer certificate stops the start-up with the file's path.
 import {
@@ -9,6 +9,7 @@ import {
   createMtlsIdentityResolver,
   createSessionService,
   type Htpasswd,
+  type LdapAuthenticator,
   loadBearerKey,
   loadHtpasswd,
   loadSessionKeysFile,
@@ -18,9 +19,11 @@ import {
 import type { ZotConfig } from '@zot-ts/config';
 import type { MetaStore } from '@zot-ts/metastore';
 import type { Logger } from '../log-sink.js';
+import { createLdapFromConfig } from './auth-ldap.js';
 
 export interface AuthMethods {
   htpasswd?: Htpasswd;
+  ldap?: LdapAuthenticator;
   apiKeys?: ApiKeyService;
   sessions?: SessionService;
   bearer?: BearerVerifier;
@@ -78,11 +81,17 @@ export async function loadAuthMethods(input: {
         }),
     });
   }
+  if (auth?.ldap !== undefined) methods.ldap = await createLdapFromConfig(auth.ldap, logger);
   // zot turns API keys on whenever openid is configured
   if (auth?.apikey === true || auth?.openid !== undefined) {
     methods.apiKeys = createApiKeyService({ metaStore, now });
   }
-  if (methods.htpasswd !== undefined || auth?.openid !== undefined || methods.apiKeys !== undefined) {
+  if (
+    methods.htpasswd !== undefined ||
+    methods.ldap !== undefined ||
+    auth?.openid !== undefined ||
+    methods.apiKeys !== undefined
+  ) {
     methods.sessions = createSessionService({
       metaStore,
       ...(auth?.sessionKeysFile === undefined

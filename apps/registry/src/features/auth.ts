@@ -79,6 +79,7 @@ export async function composeAuth(context: FeatureContext): Promise<{ feature: F
     users: metaStore.users,
     failDelaySeconds: config.http.auth?.failDelay ?? 0,
     ...(methods.htpasswd === undefined ? {} : { htpasswd: methods.htpasswd }),
+    ...(methods.ldap === undefined ? {} : { ldap: methods.ldap }),
     ...(methods.apiKeys === undefined ? {} : { apiKeys: methods.apiKeys }),
     ...(methods.sessions === undefined ? {} : { sessions: methods.sessions }),
     ...(methods.bearer === undefined ? {} : { bearer: methods.bearer }),

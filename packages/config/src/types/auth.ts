@@ -15,7 +15,7 @@ export interface LdapConfig {
   userAttribute: string;
   userGroupAttribute?: string;
   userFilter?: string;
-  /** A file holding {bindDN, bindPassword}; preferred over the two inline keys below. */
+  /** A file holding {bindDN, bindPassword}; preferred over the two inline keys below (which zot ignores). */
   credentialsFile?: string;
   bindDN?: string;
   bindPassword?: string;
@@ -69,6 +69,10 @@ export interface OpenIdProviderConfig {
   credentialsFile?: string;
   keypath?: string;
   issuer?: string;
+  /** github: GitHub Enterprise Server's authorization endpoint; used only together with `tokenurl`. */
+  authurl?: string;
+  /** github: GitHub Enterprise Server's token endpoint; used only together with `authurl`. */
+  tokenurl?: string;
   scopes?: string[];
   claimMapping?: OpenIdClaimMappingConfig;
 }
