@@ -4,7 +4,7 @@
 // compression work per request). Offline and in about a second: esbuild only.
 //
 //   node --import tsx apps/ui/scripts/build.ts      (turbo runs it as the package's `build`)
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -18,8 +18,15 @@ export interface BuiltUi {
   files: Array<{ path: string; bytes: number; gzipBytes: number }>;
 }
 
-export async function buildUi(outDir = join(packageDir, 'dist')): Promise<BuiltUi> {
-  rmSync(outDir, { recursive: true, force: true });
+/** The default output directory, apps/ui/dist. */
+export const UI_DIST = join(packageDir, 'dist');
+
+/**
+ * Builds into a fresh directory beside `finalDir`, then swaps it in: a registry starting meanwhile (another test
+ * file) finds the old build, a missing one, or the new one, never half of one.
+ */
+export async function buildUi(finalDir = UI_DIST): Promise<BuiltUi> {
+  const outDir = `${finalDir}.${process.pid}-${Date.now()}`;
   const assets = join(outDir, 'assets');
   mkdirSync(assets, { recursive: true });
   const result = await build({
@@ -53,7 +60,25 @@ export async function buildUi(outDir = join(packageDir, 'dist')): Promise<BuiltU
     writeFileSync(`${path}.gz`, gzipped);
     files.push({ path: relative(outDir, path), bytes: content.length, gzipBytes: gzipped.length });
   }
-  return { directory: outDir, files };
+  const old = `${outDir}.old`;
+  if (existsSync(finalDir)) renameSync(finalDir, old);
+  renameSync(outDir, finalDir);
+  rmSync(old, { recursive: true, force: true });
+  return { directory: finalDir, files };
+}
+
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
+}
+
+/** Builds unless dist/ is newer than every source file and the build script (tests call this first). */
+export async function ensureUiBuilt(): Promise<string> {
+  const index = join(UI_DIST, 'index.html');
+  const sources = Math.max(newestMtime(join(packageDir, 'src')), newestMtime(join(packageDir, 'scripts', 'build.ts')));
+  if (!existsSync(index) || statSync(index).mtimeMs < sources) await buildUi();
+  return UI_DIST;
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -40,8 +40,20 @@ function walk(directory: string): string[] {
   });
 }
 
-/** URL path ("/assets/main-X.js") -> file; undefined when the UI has not been built (no index.html). */
+/**
+ * URL path ("/assets/main-X.js") -> file; undefined when the UI has not been built (no index.html), or a build
+ * replaced the directory while it was being read (the build swaps a whole new directory in).
+ */
 export function loadUiFiles(directory: string): Map<string, UiFile> | undefined {
+  try {
+    return readUiFiles(directory);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function readUiFiles(directory: string): Map<string, UiFile> | undefined {
   if (!existsSync(join(directory, 'index.html'))) return undefined;
   const files = new Map<string, UiFile>();
   for (const path of walk(directory)) {
