@@ -34,7 +34,7 @@ beforeAll(async () => {
       auth: { htpasswd: { path: join(work, 'htpasswd') }, apikey: true },
       accessControl: {
         repositories: {
-          '**': { policies: [{ users: ['alice'], actions: ['read'] }], anonymousPolicy: ['read'] },
+          '**': { policies: [{ users: ['alice', 'carol@example.com'], actions: ['read'] }], anonymousPolicy: ['read'] },
           'secret/**': {
             policies: [{ users: ['alice'], actions: ['read'], conditions: [{ expression: 'false', message: REASON }] }],
           },
