@@ -10,7 +10,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { basic, htpasswdLines } from './auth-fixtures.js';
 import { metadataOf } from './metadata-fixtures.js';
 import { type OidcSetup, startRegistryWithProvider } from './oidc-fixtures.js';
-import { ensureUiBuilt, launchChromium, pushWithSkopeo, signAndAttach, type TestBrowser } from './ui-fixtures.js';
+import {
+  ensureUiBuilt,
+  launchChromium,
+  pushWithSkopeo,
+  signAndAttach,
+  type TestBrowser,
+} from './ui-fixtures.js';
 
 const REASON = 'secret images are for the release team only';
 let setup: OidcSetup;
@@ -34,9 +40,14 @@ beforeAll(async () => {
       auth: { htpasswd: { path: join(work, 'htpasswd') }, apikey: true },
       accessControl: {
         repositories: {
-          '**': { policies: [{ users: ['alice', 'carol@example.com'], actions: ['read'] }], anonymousPolicy: ['read'] },
+          '**': {
+            policies: [{ users: ['alice', 'carol@example.com'], actions: ['read'] }],
+            anonymousPolicy: ['read'],
+          },
           'secret/**': {
-            policies: [{ users: ['alice'], actions: ['read'], conditions: [{ expression: 'false', message: REASON }] }],
+            policies: [
+              { users: ['alice'], actions: ['read'], conditions: [{ expression: 'false', message: REASON }] },
+            ],
           },
         },
         adminPolicy: { users: ['admin'], actions: ['read', 'create', 'update', 'delete'] },
@@ -47,30 +58,54 @@ beforeAll(async () => {
   url = setup.registry.url;
   const admin = 'admin:admin-pw';
   const images = join(work, 'images');
-  await pushWithSkopeo(url, images, 'library/alpine:3.19', {
-    tag: '3.19',
-    arch: 'amd64',
-    description: 'A minimal Linux image',
-    created: '2024-05-01T00:00:00Z',
-  }, admin);
-  await pushWithSkopeo(url, images, 'library/alpine:3.20', {
-    tag: '3.20',
-    arch: 'amd64',
-    description: 'A minimal Linux image',
-    created: '2024-06-01T00:00:00Z',
-  }, admin);
-  await pushWithSkopeo(url, images, 'team/app:v1', {
-    tag: 'v1',
-    arch: 'arm64',
-    description: 'The team application',
-    created: '2024-04-01T00:00:00Z',
-  }, admin);
-  await pushWithSkopeo(url, images, 'secret/app:v1', {
-    tag: 'v1s',
-    arch: 'amd64',
-    description: 'Not for everyone',
-    created: '2024-04-01T00:00:00Z',
-  }, admin);
+  await pushWithSkopeo(
+    url,
+    images,
+    'library/alpine:3.19',
+    {
+      tag: '3.19',
+      arch: 'amd64',
+      description: 'A minimal Linux image',
+      created: '2024-05-01T00:00:00Z',
+    },
+    admin,
+  );
+  await pushWithSkopeo(
+    url,
+    images,
+    'library/alpine:3.20',
+    {
+      tag: '3.20',
+      arch: 'amd64',
+      description: 'A minimal Linux image',
+      created: '2024-06-01T00:00:00Z',
+    },
+    admin,
+  );
+  await pushWithSkopeo(
+    url,
+    images,
+    'team/app:v1',
+    {
+      tag: 'v1',
+      arch: 'arm64',
+      description: 'The team application',
+      created: '2024-04-01T00:00:00Z',
+    },
+    admin,
+  );
+  await pushWithSkopeo(
+    url,
+    images,
+    'secret/app:v1',
+    {
+      tag: 'v1s',
+      arch: 'amd64',
+      description: 'Not for everyone',
+      created: '2024-04-01T00:00:00Z',
+    },
+    admin,
+  );
   await signAndAttach(url, 'library/alpine', '3.19', 'admin', 'admin-pw');
   await settled();
   await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
@@ -86,12 +121,26 @@ afterAll(async () => {
 afterEach(async (context) => {
   // a failed step leaves what the browser showed, to read in the test output
   if (context.task.result?.state === 'fail' && page !== undefined)
-    console.error(`at ${page.url()}:\n${(await page.locator('body').innerText().catch(() => '')).slice(0, 800)}`);
+    console.error(
+      `at ${page.url()}:\n${(
+        await page
+          .locator('body')
+          .textContent()
+          .catch(() => '')
+      )?.slice(0, 800)}`,
+    );
 });
 
 describe('the web UI in chromium', { timeout: 20_000 }, () => {
   it("serves index.html for the UI's paths with zot's security headers, and hashed assets cached for a year", async () => {
-    for (const path of ['/', '/home', '/explore?q=a', '/image/library%2Falpine/tag/3.19', '/user/apikey', '/login']) {
+    for (const path of [
+      '/',
+      '/home',
+      '/explore?q=a',
+      '/image/library%2Falpine/tag/3.19',
+      '/user/apikey',
+      '/login',
+    ]) {
       const response = await fetch(`${url}${path}`);
       expect(response.status, path).toBe(200);
       expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -135,7 +184,7 @@ describe('the web UI in chromium', { timeout: 20_000 }, () => {
     await page.waitForURL(`${url}/explore?sort=ALPHABETIC_ASC`);
     await page.getByRole('link', { name: 'alice' }).waitFor();
     // the session cookie is HttpOnly: the page never holds the password or the session
-    expect(await page.evaluate(() => document.cookie)).toBe('user=alice');
+    expect(await page.evaluate<string>('document.cookie')).toBe('user=alice');
     expect(await page.locator('.repo-card h3').allTextContents()).toEqual(['library/alpine', 'team/app']);
   });
 
@@ -156,7 +205,9 @@ describe('the web UI in chromium', { timeout: 20_000 }, () => {
     await page.getByRole('button', { name: 'Copy the docker command' }).click();
     await page.getByRole('button', { name: 'Copy the docker command' }).getByText('Copied').waitFor();
     const host = new URL(url).host;
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`docker pull ${host}/library/alpine:3.20`);
+    expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(
+      `docker pull ${host}/library/alpine:3.20`,
+    );
   });
 
   it('stars a repository, which the server keeps and the starred filter finds', async () => {
@@ -205,7 +256,9 @@ describe('the web UI in chromium', { timeout: 20_000 }, () => {
     for (const path of ['/home', '/image/library%2Falpine', '/image/library%2Falpine/tag/3.19']) {
       await page.goto(`${url}${path}`);
       await page.locator('main h1').waitFor();
-      expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(375);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth'), path).toBeLessThanOrEqual(
+        375,
+      );
     }
     await page.setViewportSize({ width: 1280, height: 860 });
   });
@@ -235,7 +288,7 @@ describe('the web UI in chromium', { timeout: 20_000 }, () => {
   it('logs out, after which the user page asks for a login', async () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.waitForURL(`${url}/login`);
-    expect(await page.evaluate(() => document.cookie)).toBe('');
+    expect(await page.evaluate<string>('document.cookie')).toBe('');
     await page.goto(`${url}/user/apikey`);
     await page.waitForURL(`${url}/login?next=%2Fuser%2Fapikey`);
   });
@@ -257,6 +310,6 @@ describe('the web UI in chromium', { timeout: 20_000 }, () => {
     await page.waitForURL(`${setup.provider.issuer}/**`);
     await page.locator('button[autofocus], button[type="submit"]').first().click(); // "Yes, sign me out"
     await page.waitForURL(`${url}/login`);
-    expect(await page.evaluate(() => document.cookie)).toBe('');
+    expect(await page.evaluate<string>('document.cookie')).toBe('');
   });
 });

@@ -96,7 +96,13 @@ export async function pushWithSkopeo(
   ]);
 }
 
-async function pushOver(url: string, repo: string, image: ReturnType<typeof makeImage>, ref: string, auth: string) {
+async function pushOver(
+  url: string,
+  repo: string,
+  image: ReturnType<typeof makeImage>,
+  ref: string,
+  auth: string,
+) {
   const headers = { Authorization: auth };
   for (const blob of [image.config, image.layer]) {
     const started = await fetch(`${url}/v2/${repo}/blobs/uploads/`, { method: 'POST', headers });
@@ -132,9 +138,17 @@ export async function digestOf(url: string, repo: string, tag: string, auth: str
 export async function signAndAttach(url: string, repo: string, tag: string, user: string, password: string) {
   const auth = basic(user, password);
   const digest = await digestOf(url, repo, tag, auth);
-  await pushOver(url, repo, makeImage(`cosign signature of ${digest}`), `sha256-${digest.slice(7)}.sig`, auth);
+  await pushOver(
+    url,
+    repo,
+    makeImage(`cosign signature of ${digest}`),
+    `sha256-${digest.slice(7)}.sig`,
+    auth,
+  );
   const manifest = await (
-    await fetch(`${url}/v2/${repo}/manifests/${digest}`, { headers: { Authorization: auth, Accept: ociManifestType } })
+    await fetch(`${url}/v2/${repo}/manifests/${digest}`, {
+      headers: { Authorization: auth, Accept: ociManifestType },
+    })
   ).text();
   const subject = { config: '', layer: Buffer.alloc(0), manifest, digest };
   const sbom = makeReferrer(`sbom of ${digest}`, subject, 'application/spdx+json');

@@ -4,7 +4,16 @@
 // compression work per request). Offline and in about a second: esbuild only.
 //
 //   node --import tsx apps/ui/scripts/build.ts      (turbo runs it as the package's `build`)
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -46,7 +55,8 @@ export async function buildUi(finalDir = UI_DIST): Promise<BuiltUi> {
   const outputs = Object.keys(result.metafile.outputs).map((path) => join(process.cwd(), path));
   const script = outputs.find((path) => path.endsWith('.js'));
   const style = outputs.find((path) => path.endsWith('.css'));
-  if (script === undefined || style === undefined) throw new Error('esbuild wrote no script or no stylesheet');
+  if (script === undefined || style === undefined)
+    throw new Error('esbuild wrote no script or no stylesheet');
   const html = readFileSync(join(packageDir, 'src', 'index.html'), 'utf8')
     .replace('%JS%', `/assets/${basename(script)}`)
     .replace('%CSS%', `/assets/${basename(style)}`);
@@ -76,7 +86,10 @@ function newestMtime(path: string): number {
 /** Builds unless dist/ is newer than every source file and the build script (tests call this first). */
 export async function ensureUiBuilt(): Promise<string> {
   const index = join(UI_DIST, 'index.html');
-  const sources = Math.max(newestMtime(join(packageDir, 'src')), newestMtime(join(packageDir, 'scripts', 'build.ts')));
+  const sources = Math.max(
+    newestMtime(join(packageDir, 'src')),
+    newestMtime(join(packageDir, 'scripts', 'build.ts')),
+  );
   if (!existsSync(index) || statSync(index).mtimeMs < sources) await buildUi();
   return UI_DIST;
 }

@@ -41,13 +41,20 @@ export function timeAgo(time: string | null | undefined, now = Date.now()): stri
 }
 
 export function exactTime(time: string | null | undefined): string {
-  return isNever(time) ? 'never' : new Date(time as string).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return isNever(time)
+    ? 'never'
+    : new Date(time as string)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC');
 }
 
 export const shortDigest = (digest: string | null | undefined): string =>
   digest ? digest.replace(/^sha256:/, '').slice(0, 12) : '';
 
-export function platformLabel(platform: { Os?: string | null; Arch?: string | null } | null | undefined): string {
+export function platformLabel(
+  platform: { Os?: string | null; Arch?: string | null } | null | undefined,
+): string {
   if (!platform) return '';
   return [platform.Os, platform.Arch].filter((p) => p !== null && p !== undefined && p !== '').join('/');
 }

@@ -95,7 +95,13 @@ export interface SearchFilter {
   IsStarred?: boolean;
   IsBookmarked?: boolean;
 }
-export type SortCriteria = 'RELEVANCE' | 'UPDATE_TIME' | 'ALPHABETIC_ASC' | 'ALPHABETIC_DSC' | 'STARS' | 'DOWNLOADS';
+export type SortCriteria =
+  | 'RELEVANCE'
+  | 'UPDATE_TIME'
+  | 'ALPHABETIC_ASC'
+  | 'ALPHABETIC_DSC'
+  | 'STARS'
+  | 'DOWNLOADS';
 
 export async function searchRepos(input: {
   query: string;
@@ -125,7 +131,10 @@ export interface Suggestion {
 /** GlobalSearch for the search box: repository names, or "repo:tag" tags. */
 export async function suggest(text: string): Promise<Suggestion> {
   const data = await graphql<{
-    GlobalSearch: { Repos: Array<{ Name: string }> | null; Images: Array<{ RepoName: string; Tag: string }> | null };
+    GlobalSearch: {
+      Repos: Array<{ Name: string }> | null;
+      Images: Array<{ RepoName: string; Tag: string }> | null;
+    };
   }>(
     `query Suggest($query: String!) { GlobalSearch(query: $query, requestedPage: {limit: 8, offset: 0, sortBy: RELEVANCE}) {
       Repos { Name } Images { RepoName Tag } } }`,
@@ -137,7 +146,9 @@ export async function suggest(text: string): Promise<Suggestion> {
   };
 }
 
-export async function expandedRepoInfo(repo: string): Promise<{ Summary: RepoSummary; Images: ImageSummary[] }> {
+export async function expandedRepoInfo(
+  repo: string,
+): Promise<{ Summary: RepoSummary; Images: ImageSummary[] }> {
   // the tag list answers 403 with the policy's reason where search would only leave the repository out
   await request(`/v2/${repo}/tags/list?n=1`).then((r) => r.body?.cancel());
   const data = await graphql<{ ExpandedRepoInfo: { Summary: RepoSummary; Images: ImageSummary[] | null } }>(
@@ -155,7 +166,11 @@ export interface ImageDetails {
   base: ImageSummary[];
 }
 
-export async function imageDetails(repo: string, tag: string, digest: string | undefined): Promise<ImageDetails> {
+export async function imageDetails(
+  repo: string,
+  tag: string,
+  digest: string | undefined,
+): Promise<ImageDetails> {
   await request(`/v2/${repo}/tags/list?n=1`).then((r) => r.body?.cancel());
   const reference = `${repo}:${tag}`;
   const data = await graphql<{
@@ -201,7 +216,9 @@ export async function rawManifestAndConfig(
     'application/vnd.oci.image.index.v1+json',
     'application/vnd.docker.distribution.manifest.list.v2+json',
   ].join(', ');
-  const manifest = await (await request(`/v2/${repo}/manifests/${digest}`, { headers: { Accept: accept } })).text();
+  const manifest = await (
+    await request(`/v2/${repo}/manifests/${digest}`, { headers: { Accept: accept } })
+  ).text();
   if (configDigest === null || configDigest === '') return { manifest, config: undefined };
   const config = await (await request(`/v2/${repo}/blobs/${configDigest}`)).text();
   return { manifest, config: config.length > 256 * 1024 ? `${config.slice(0, 256 * 1024)}\n…` : config };

@@ -65,7 +65,7 @@ export function interceptLinks(): void {
     if (event.defaultPrevented || event.button !== 0) return;
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const anchor = (event.target as Element | null)?.closest?.('a');
-    if (!anchor || anchor.target !== '' || anchor.hasAttribute('download')) return;
+    if (anchor?.target !== '' || anchor.hasAttribute('download')) return;
     const url = new URL(anchor.href, location.href);
     if (url.origin !== location.origin) return;
     if (url.pathname.startsWith('/zot/') || url.pathname.startsWith('/v2/')) return;

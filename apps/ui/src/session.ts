@@ -43,7 +43,9 @@ export function currentUser(): string | undefined {
 /** Opens a session with a username and password; throws UnauthorizedError when they are wrong. */
 export async function loginWithPassword(username: string, password: string): Promise<void> {
   const credentials = btoa(String.fromCharCode(...new TextEncoder().encode(`${username}:${password}`)));
-  const response = await request('/v2/', { headers: { Authorization: `Basic ${credentials}`, ...UI_HEADER } });
+  const response = await request('/v2/', {
+    headers: { Authorization: `Basic ${credentials}`, ...UI_HEADER },
+  });
   await response.body?.cancel();
   if (currentUser() === undefined) throw new UnauthorizedError('the registry opened no session');
 }
@@ -63,6 +65,7 @@ export async function logout(): Promise<string | undefined> {
     return body.endSessionUrl;
   } finally {
     // the registry clears the cookies; make sure the readable one is gone even if it could not answer
+    // biome-ignore lint/suspicious/noDocumentCookie: only clearing the readable name cookie, no Cookie Store API needed
     document.cookie = 'user=; Max-Age=0; Path=/';
   }
 }

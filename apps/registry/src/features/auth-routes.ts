@@ -51,7 +51,8 @@ export function mountAuthRoutes(app: Hono<OciApiEnv>, options: AuthRoutesOptions
   // other feature's routes and the distribution-spec API, so it sees all of their 401s.
   app.use('*', async function uiWithoutChallenge(c, next) {
     await next();
-    if (c.res.status === 401 && c.req.header(uiClientHeader) === uiClientValue) c.res.headers.delete('WWW-Authenticate');
+    if (c.res.status === 401 && c.req.header(uiClientHeader) === uiClientValue)
+      c.res.headers.delete('WWW-Authenticate');
   });
 
   const handlers = options.apiKeyHandlers;

@@ -32,7 +32,18 @@ export const UI_SECURITY_HEADERS: Record<string, string> = {
 };
 
 /** zot's UI path prefixes, answered with index.html (gorilla's PathPrefix: "/image" also takes "/images"). */
-const APP_PATHS = ['/', '/login', '/login/*', '/home', '/home/*', '/explore', '/explore/*', '/image/*', '/user', '/user/*'];
+const APP_PATHS = [
+  '/',
+  '/login',
+  '/login/*',
+  '/home',
+  '/home/*',
+  '/explore',
+  '/explore/*',
+  '/image/*',
+  '/user',
+  '/user/*',
+];
 
 function send(c: Context<OciApiEnv>, file: UiFile): Response {
   const headers = new Headers(UI_SECURITY_HEADERS);
@@ -73,5 +84,6 @@ export function uiRoutes(app: Hono<OciApiEnv>, files: Map<string, UiFile> | unde
       UI_SECURITY_HEADERS,
     );
   });
-  for (const [path, file] of files) if (!path.startsWith('/assets/') && path !== '/index.html') app.get(path, (c) => send(c, file));
+  for (const [path, file] of files)
+    if (!path.startsWith('/assets/') && path !== '/index.html') app.get(path, (c) => send(c, file));
 }

@@ -36,7 +36,7 @@ export function PullCommands(props: { reference: string }) {
   const insecure = location.protocol === 'http:';
   const image = `${host}/${props.reference}`;
   return (
-    <div class="commands" aria-label="Pull commands">
+    <div class="commands">
       <CopyCommand label="docker" command={`docker pull ${image}`} />
       <CopyCommand label="podman" command={`podman pull ${insecure ? '--tls-verify=false ' : ''}${image}`} />
       <CopyCommand

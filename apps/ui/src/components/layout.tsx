@@ -50,7 +50,10 @@ export function Layout(props: { children: ComponentChildren; title: string; quer
             </>
           ) : (
             authConfigured && (
-              <a class="button" href={`/login?next=${encodeURIComponent(location.pathname + location.search)}`}>
+              <a
+                class="button"
+                href={`/login?next=${encodeURIComponent(location.pathname + location.search)}`}
+              >
                 Log in
               </a>
             )

@@ -62,6 +62,7 @@ export function SearchBox(props: { initial: string }) {
 
   const open = options.length > 0;
   return (
+    // biome-ignore lint/a11y/useSemanticElements: <search> is too new for the browsers this UI supports
     <form class="search" role="search" onSubmit={submit}>
       <label for="search-input" class="sr-only">
         Search repositories and tags
@@ -83,9 +84,10 @@ export function SearchBox(props: { initial: string }) {
       />
       <button type="submit">Search</button>
       {open && (
-        <ul id="search-suggestions" role="listbox" class="suggestions" aria-label="Suggestions">
+        <div id="search-suggestions" role="listbox" class="suggestions" aria-label="Suggestions">
           {options.map((option, index) => (
-            <li
+            // biome-ignore lint/a11y/useFocusableInteractive: the ARIA combobox pattern: focus stays in the input, the arrows move aria-activedescendant
+            <div
               key={option.href}
               id={`suggestion-${index}`}
               role="option"
@@ -98,9 +100,9 @@ export function SearchBox(props: { initial: string }) {
               }}
             >
               {option.label}
-            </li>
+            </div>
           ))}
-        </ul>
+        </div>
       )}
     </form>
   );

@@ -41,7 +41,13 @@ export function ExplorePage(props: { params: URLSearchParams }) {
   const key = params.toString();
   const [loaded, retry] = useLoad(
     () =>
-      searchRepos({ query, filter: filterOf(params), limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, sortBy: sort }),
+      searchRepos({
+        query,
+        filter: filterOf(params),
+        limit: PAGE_SIZE,
+        offset: (page - 1) * PAGE_SIZE,
+        sortBy: sort,
+      }),
     [key],
   );
   const loggedIn = currentUser() !== undefined;
@@ -72,7 +78,10 @@ export function ExplorePage(props: { params: URLSearchParams }) {
         </label>
         <label>
           OS
-          <select value={params.get('os') ?? ''} onChange={(e) => set('os', (e.target as HTMLSelectElement).value)}>
+          <select
+            value={params.get('os') ?? ''}
+            onChange={(e) => set('os', (e.target as HTMLSelectElement).value)}
+          >
             <option value="">any</option>
             {OSES.map((os) => (
               <option key={os}>{os}</option>
@@ -121,8 +130,8 @@ export function ExplorePage(props: { params: URLSearchParams }) {
           </p>
           {loaded.data.Repos.length === 0 ? (
             <p class="empty">
-              No repository matches. Push an image (<code>skopeo copy … docker://{location.host}/name:tag</code>) or
-              change the filters.
+              No repository matches. Push an image (
+              <code>skopeo copy … docker://{location.host}/name:tag</code>) or change the filters.
             </p>
           ) : (
             <ul class="cards">

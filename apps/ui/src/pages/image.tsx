@@ -8,15 +8,20 @@ import { ErrorView, Loading } from '../components/error-view.js';
 import { Layout } from '../components/layout.js';
 import { useLoad } from '../components/use-load.js';
 import { exactTime, formatSize, platformLabel, shortDigest, timeAgo } from '../format.js';
-import { type ImageSummary, imageDetails, type ManifestSummary, rawManifestAndConfig, type Referrer } from '../queries.js';
+import {
+  type ImageSummary,
+  imageDetails,
+  type ManifestSummary,
+  type Referrer,
+  rawManifestAndConfig,
+} from '../queries.js';
 import { imagePath, navigate, repoPath } from '../router.js';
 
 export function ImagePage(props: { repo: string; tag: string; digest: string | undefined }) {
-  const [loaded, retry] = useLoad(() => imageDetails(props.repo, props.tag, props.digest), [
-    props.repo,
-    props.tag,
-    props.digest,
-  ]);
+  const [loaded, retry] = useLoad(
+    () => imageDetails(props.repo, props.tag, props.digest),
+    [props.repo, props.tag, props.digest],
+  );
   return (
     <Layout title={`${props.repo}:${props.tag}`}>
       <nav aria-label="Breadcrumb" class="crumbs">
@@ -90,7 +95,11 @@ function ImageView(props: {
             Show the manifest for
             <select
               value={chosen?.Digest ?? ''}
-              onChange={(e) => navigate(imagePath(props.repo, props.tag, (e.target as HTMLSelectElement).value), { replace: true })}
+              onChange={(e) =>
+                navigate(imagePath(props.repo, props.tag, (e.target as HTMLSelectElement).value), {
+                  replace: true,
+                })
+              }
             >
               {manifests.map((m) => (
                 <option key={m.Digest} value={m.Digest ?? ''}>
@@ -104,8 +113,18 @@ function ImageView(props: {
       {chosen && <ManifestView repo={props.repo} manifest={chosen} />}
       <Signatures image={image} manifest={chosen} />
       <Referrers referrers={[...(image.Referrers ?? []), ...(chosen?.Referrers ?? [])]} />
-      <Related title="Based on" id="base" images={props.base} empty="No image in this registry is a base of this one." />
-      <Related title="Derived images" id="derived" images={props.derived} empty="No image in this registry is built on this one." />
+      <Related
+        title="Based on"
+        id="base"
+        images={props.base}
+        empty="No image in this registry is a base of this one."
+      />
+      <Related
+        title="Derived images"
+        id="derived"
+        images={props.derived}
+        empty="No image in this registry is built on this one."
+      />
     </>
   );
 }
@@ -115,7 +134,9 @@ function ManifestView(props: { repo: string; manifest: ManifestSummary }) {
   const history = manifest.History ?? [];
   return (
     <section aria-labelledby="manifest">
-      <h2 id="manifest">Manifest {platformLabel(manifest.Platform) && `(${platformLabel(manifest.Platform)})`}</h2>
+      <h2 id="manifest">
+        Manifest {platformLabel(manifest.Platform) && `(${platformLabel(manifest.Platform)})`}
+      </h2>
       <dl class="facts">
         <div>
           <dt>Manifest digest</dt>
@@ -151,18 +172,23 @@ function ManifestView(props: { repo: string; manifest: ManifestSummary }) {
             </tr>
           </thead>
           <tbody>
-            {(history.length > 0 ? history : (manifest.Layers ?? []).map((Layer) => ({ Layer, HistoryDescription: null }))).map(
-              (step, index) => (
-                <tr key={`${index}-${step.Layer?.Digest ?? 'empty'}`} data-testid="layer-row">
-                  <td>{index + 1}</td>
-                  <td>{step.Layer ? formatSize(step.Layer.Size) : '—'}</td>
-                  <td>
-                    <code title={step.Layer?.Digest ?? ''}>{step.Layer ? shortDigest(step.Layer.Digest) : 'empty layer'}</code>
-                  </td>
-                  <td class="created-by">{step.HistoryDescription?.CreatedBy ?? step.HistoryDescription?.Comment ?? ''}</td>
-                </tr>
-              ),
-            )}
+            {(history.length > 0
+              ? history
+              : (manifest.Layers ?? []).map((Layer) => ({ Layer, HistoryDescription: null }))
+            ).map((step, index) => (
+              <tr key={`${index}-${step.Layer?.Digest ?? 'empty'}`} data-testid="layer-row">
+                <td>{index + 1}</td>
+                <td>{step.Layer ? formatSize(step.Layer.Size) : '—'}</td>
+                <td>
+                  <code title={step.Layer?.Digest ?? ''}>
+                    {step.Layer ? shortDigest(step.Layer.Digest) : 'empty layer'}
+                  </code>
+                </td>
+                <td class="created-by">
+                  {step.HistoryDescription?.CreatedBy ?? step.HistoryDescription?.Comment ?? ''}
+                </td>
+              </tr>
+            ))}
           </tbody>
         </table>
       </div>

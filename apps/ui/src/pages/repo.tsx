@@ -1,6 +1,7 @@
 // A repository: its description (from the newest image's annotations), star and bookmark, pull commands, and
 // every tag with digest, size, platforms, push and pull times.
 import { useState } from 'preact/hooks';
+import { UnauthorizedError } from '../api.js';
 import { Platforms, SignedBadge } from '../components/badges.js';
 import { PullCommands } from '../components/copy-button.js';
 import { ErrorView, Loading } from '../components/error-view.js';
@@ -10,10 +11,12 @@ import { exactTime, formatSize, shortDigest, timeAgo } from '../format.js';
 import { expandedRepoInfo, type ImageSummary, type RepoSummary, toggleUserPref } from '../queries.js';
 import { imagePath } from '../router.js';
 import { currentUser } from '../session.js';
-import { UnauthorizedError } from '../api.js';
 
 function newestFirst(a: ImageSummary, b: ImageSummary): number {
-  return Date.parse(b.LastUpdated ?? '') - Date.parse(a.LastUpdated ?? '') || (a.Tag ?? '').localeCompare(b.Tag ?? '');
+  return (
+    Date.parse(b.LastUpdated ?? '') - Date.parse(a.LastUpdated ?? '') ||
+    (a.Tag ?? '').localeCompare(b.Tag ?? '')
+  );
 }
 
 function Preferences(props: { repo: string; summary: RepoSummary }) {
@@ -80,7 +83,9 @@ function RepoView(props: { repo: string; Summary: RepoSummary; Images: ImageSumm
         <h2 id="about" class="sr-only">
           About
         </h2>
-        <p class="description">{about?.Description || 'No description: set the org.opencontainers.image.description annotation.'}</p>
+        <p class="description">
+          {about?.Description || 'No description: set the org.opencontainers.image.description annotation.'}
+        </p>
         <dl class="facts">
           {about?.Vendor ? (
             <div>

@@ -1,7 +1,7 @@
 // The user's API keys: create one with a label, an expiry and scopes (the key is shown once), list, revoke.
 // zot's /zot/auth/apikey routes; a key is a password for registry clients, never for this UI.
 import { useState } from 'preact/hooks';
-import { requestJson, request, UnauthorizedError } from '../api.js';
+import { request, requestJson, UnauthorizedError } from '../api.js';
 import { CopyCommand } from '../components/copy-button.js';
 import { ErrorView, Loading } from '../components/error-view.js';
 import { Layout } from '../components/layout.js';
@@ -23,7 +23,9 @@ const ACTIONS = ['read', 'create', 'update', 'delete'] as const;
 
 function scopeText(scopes: ApiKey['scopes']): string {
   if (!scopes || scopes.length === 0) return 'all of your access';
-  return scopes.map((s) => (typeof s === 'string' ? s : `${s.repositories.join(', ')}: ${s.actions.join(', ')}`)).join('; ');
+  return scopes
+    .map((s) => (typeof s === 'string' ? s : `${s.repositories.join(', ')}: ${s.actions.join(', ')}`))
+    .join('; ');
 }
 
 export function UserPage() {
@@ -50,7 +52,8 @@ export function UserPage() {
       return;
     }
     const body: Record<string, unknown> = { label };
-    if (days > 0) body.expirationDate = new Date(Date.now() + days * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    if (days > 0)
+      body.expirationDate = new Date(Date.now() + days * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
     if (repositories.length > 0) body.scopes = [{ repositories, actions }];
     setMessage('');
     try {
@@ -69,9 +72,12 @@ export function UserPage() {
   }
 
   async function revoke(key: ApiKey) {
-    if (!confirm(`Revoke the API key “${key.label || key.uuid}”? Clients using it stop working at once.`)) return;
+    if (!confirm(`Revoke the API key “${key.label || key.uuid}”? Clients using it stop working at once.`))
+      return;
     try {
-      await (await request(`/zot/auth/apikey?id=${encodeURIComponent(key.uuid)}`, { method: 'DELETE' })).body?.cancel();
+      await (
+        await request(`/zot/auth/apikey?id=${encodeURIComponent(key.uuid)}`, { method: 'DELETE' })
+      ).body?.cancel();
       reload();
     } catch (error) {
       setMessage(error instanceof Error ? error.message : String(error));
@@ -156,10 +162,21 @@ export function UserPage() {
                       <th scope="row">{key.label || '(no label)'}</th>
                       <td>{scopeText(key.scopes)}</td>
                       <td title={exactTime(key.createdAt)}>{timeAgo(key.createdAt)}</td>
-                      <td>{key.isExpired ? 'expired' : isNever(key.expirationDate) ? 'never' : exactTime(key.expirationDate)}</td>
+                      <td>
+                        {key.isExpired
+                          ? 'expired'
+                          : isNever(key.expirationDate)
+                            ? 'never'
+                            : exactTime(key.expirationDate)}
+                      </td>
                       <td title={exactTime(key.lastUsed)}>{timeAgo(key.lastUsed)}</td>
                       <td>
-                        <button type="button" class="danger" onClick={() => revoke(key)} aria-label={`Revoke ${key.label}`}>
+                        <button
+                          type="button"
+                          class="danger"
+                          onClick={() => revoke(key)}
+                          aria-label={`Revoke ${key.label}`}
+                        >
                           Revoke
                         </button>
                       </td>
