@@ -28,6 +28,7 @@ import { createRequestActor } from './features/request-actor.js';
 import { composeScrub } from './features/scrub.js';
 import { composeSearch } from './features/search.js';
 import { composeSignatures } from './features/signatures.js';
+import { composeUi } from './features/ui.js';
 import { type HealthState, healthRoutes } from './health.js';
 import { createLogger, type Logger, type LogSink, openSink } from './log-sink.js';
 import { requestLog } from './request-log.js';
@@ -156,6 +157,7 @@ export async function composeRegistry(
     // metadata before GC, so that at shutdown GC stops before the metadata queue drains
     for (const compose of [composeSignatures, composeMetadata, composeSearch, composeGc, composeScrub])
       features.push(await compose(context));
+    features.push(composeUi(context));
   } catch (error) {
     // a feature that cannot start (a broken policy, an unreadable trusted root) stops the server: release
     // what the features before it opened (watchers, timers, subscriptions) and the log files

@@ -23,6 +23,8 @@ export async function startRegistryWithProvider(input: {
   openidProvider?: Record<string, unknown>;
   openid?: Record<string, unknown>;
   http?: Record<string, unknown>;
+  /** Other top-level config sections (extensions). */
+  config?: Record<string, unknown>;
 }): Promise<OidcSetup> {
   let registryOrigin = '';
   // The provider reads its client's redirect URIs on its first request, once the registry's port is known.
@@ -33,6 +35,7 @@ export async function startRegistryWithProvider(input: {
   });
   const { auth, ...http } = (input.http ?? {}) as { auth?: Record<string, unknown> };
   const registry = await startTestRegistry({
+    ...input.config,
     http: {
       ...http,
       auth: {

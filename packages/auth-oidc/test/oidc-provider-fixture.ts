@@ -82,16 +82,24 @@ export async function startOidcProvider(options: {
       },
     });
   let handler: ReturnType<Provider['callback']> | undefined;
+  // Late URIs are known once they are absolute: a request before that (the relying party's discovery while it
+  // starts) is served by a provider made for it alone, so the client is not fixed with the unfinished URIs.
+  const urisKnown = () =>
+    [...urisOf(options.redirectUris), ...urisOf(options.postLogoutRedirectUris)].every((uri) =>
+      /^https?:\/\/[^/]/.test(uri),
+    );
   server.on('request', (request, response) => {
-    if (handler === undefined) {
+    let serve = handler;
+    if (serve === undefined) {
       const provider = createProvider();
       // The dev-only warnings (dev keys, dev interactions) are expected in tests.
       provider.on('server_error', (_context: unknown, error: unknown) =>
         console.error('oidc-provider error', error),
       );
-      handler = provider.callback();
+      serve = provider.callback();
+      if (urisKnown()) handler = serve;
     }
-    handler(request, response);
+    serve(request, response);
   });
 
   return {

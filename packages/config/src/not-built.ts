@@ -81,7 +81,6 @@ export const NOT_BUILT_SETTINGS: readonly NotBuiltSetting[] = [
   refuse('storage.cacheDriver', 'remote dedupe caches (dynamodb, redis) are not built yet; refused (local dedupe, boltdb, is built)', (c) => inStorage(c, 'cacheDriver', (o) => o.cacheDriver !== undefined && o.cacheDriver.name !== 'boltdb')),
   warn('extensions.sync', 'mirroring is not built yet: nothing is synced', (c) => extensionOn(c, 'sync')),
   warn('extensions.search.cve', 'no vulnerability scanner is built: CVE queries answer with an error saying so', (c) => when(c.extensions?.search?.enable === true && c.extensions.search.cve !== undefined, 'extensions.search.cve')),
-  warn('extensions.ui', 'the web UI is not built yet: nothing is served for it', (c) => extensionOn(c, 'ui')),
   warn('http.auth.sessionDriver', 'the redis session driver is not built yet: sessions stay in this process', (c) => when(c.http.auth?.sessionDriver?.name === 'redis', 'http.auth.sessionDriver')),
   warn('http.auth.openid.providers.<name>.keypath', 'private_key_jwt client authentication is not built yet: the provider is sent clientsecret', openidKeypaths),
   warn('http.readTimeout', 'not applied: the server uses its own header (30s) and idle (120s) timeouts', (c) => when(c.http.readTimeout !== undefined, 'http.readTimeout')),

@@ -26,6 +26,12 @@ describe('defaultConfig', () => {
     });
     expect(config.log.level).toBe('info');
   });
+
+  it('turns on search and the web UI, so a first start shows the UI at /', () => {
+    const config = defaultConfig();
+    expect(config.extensions?.search?.enable).toBe(true);
+    expect(config.extensions?.ui?.enable).toBe(true);
+  });
 });
 
 describe('parseConfig', () => {

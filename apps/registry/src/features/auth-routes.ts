@@ -46,6 +46,15 @@ export function mountAuthRoutes(app: Hono<OciApiEnv>, options: AuthRoutesOptions
   const { authenticator } = options;
   const challenges = () => authenticator.challenge({ repository: '', action: 'read' });
 
+  // zot's authFail: a 401 to the UI (X-ZOT-API-CLIENT: zot-ui) carries no WWW-Authenticate, or browsers would
+  // open their own password dialog over the UI's login page (and a fetch would wait on it). Mounted before every
+  // other feature's routes and the distribution-spec API, so it sees all of their 401s.
+  app.use('*', async function uiWithoutChallenge(c, next) {
+    await next();
+    if (c.res.status === 401 && c.req.header(uiClientHeader) === uiClientValue)
+      c.res.headers.delete('WWW-Authenticate');
+  });
+
   const handlers = options.apiKeyHandlers;
   if (handlers !== undefined) {
     app.all('/zot/auth/apikey', async function apiKeyRoute(c) {
