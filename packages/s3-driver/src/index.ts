@@ -1,0 +1,10 @@
+// Public API of @zot-ts/s3-driver: the S3 StorageDriver and the mapping of zot's storageDriver block.
+export { isNotFound } from './client.js';
+export { createS3Driver, type S3Driver } from './s3-driver.js';
+export {
+  DEFAULT_PART_SIZE,
+  MIN_PART_SIZE,
+  type S3DriverOptions,
+  s3DriverOptionsFrom,
+  s3ParameterProblems,
+} from './options.js';
