@@ -1,4 +1,5 @@
 // Starts a real S3 engine for tests: Ceph RGW from ../shared/s3-engine/start.sh (one mon, one OSD,
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // the SDK's Node 20 notice, once per test file
 // radosgw on loopback), once per test file, on a free block of 21 ports. Other packages' tests use it
 // through `@zot-ts/s3-driver/testing`.
 import { execFile } from 'node:child_process';
