@@ -1,0 +1,17 @@
+// The storage driver each storage section asks for: none (the local disk under rootDirectory, the
+// store's default) or S3 from its storageDriver block, handed over as zot hands it to distribution's
+// factory. Other driver names never get here: the config refuses them (not-built.ts).
+import type { StorageOptions } from '@zot-ts/config';
+import type { StorageDriver } from '@zot-ts/oci-store';
+import { createS3Driver, s3DriverOptionsFrom } from '@zot-ts/s3-driver';
+
+// the SDK warns at start that its releases after January 2027 need Node 22 (STACK.md): known, not news
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+export function storageDriverOf(options: StorageOptions): StorageDriver | undefined {
+  const block = options.storageDriver;
+  if (block === undefined) return undefined;
+  if (block.name !== 's3') throw new Error(`storageDriver ${JSON.stringify(block.name)} is not built (only s3)`);
+  // accesskey/secretkey absent: the SDK's chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, profiles, roles)
+  return createS3Driver(s3DriverOptionsFrom(block));
+}
