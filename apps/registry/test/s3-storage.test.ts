@@ -1,7 +1,12 @@
 // The registry on S3 (a real Ceph RGW, started once for this file): real clients push and pull through
 // it, a chunked upload whose PATCHes go to two instances sharing the bucket completes with the right
-// digest, and a 160 MiB blob streams through with bounded memory.
+// digest, and a 200 MiB blob streams through a `zot serve` process with bounded memory.
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type S3Engine, startS3Engine } from '@zot-ts/s3-driver/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientsE2eAvailable, expectAllClientStepsPassed, runClientsE2e } from './clients-e2e-runner.js';
@@ -27,6 +32,49 @@ async function registryOn(prefix: string): Promise<TestRegistry> {
 }
 
 const MiB = 1024 * 1024;
+
+/** `zot serve` in a child process (its memory is its own), on a free port, with images in the bucket. */
+async function serveInChild(storageDriver: Record<string, unknown>) {
+  const directory = mkdtempSync(join(tmpdir(), 'zot-s3-'));
+  const configPath = join(directory, 'config.json');
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      storage: { rootDirectory: join(directory, 'data'), storageDriver, dedupe: false, gc: false },
+      http: { address: '127.0.0.1', port: 0 },
+      log: { level: 'error' },
+    }),
+  );
+  const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', main, 'serve', configPath], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /serving (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`zot serve exited (${code}): ${output}`)));
+  });
+  const status = (field: string): number => {
+    const line = readFileSync(`/proc/${child.pid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+) kB`));
+    return Number(line?.[1] ?? 0) * 1024;
+  };
+  return {
+    url,
+    memory: () => ({ rss: status('VmRSS'), peak: status('VmHWM') }),
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
 
 describe('registry on S3 (Ceph RGW)', () => {
   it('completes a chunked upload whose PATCHes land on two instances sharing the bucket', async () => {
@@ -65,34 +113,28 @@ describe('registry on S3 (Ceph RGW)', () => {
     expect(sha256(Buffer.from(await read.arrayBuffer()))).toBe(digest);
   }, 60_000);
 
-  it('streams a 160 MiB blob in and out with bounded memory', async () => {
-    const registry = await registryOn('big');
-    const size = 160 * MiB;
-    const piece = randomBytes(MiB);
-    const hash = createHash('sha256');
-    for (let sent = 0; sent < size; sent += MiB) hash.update(piece);
-    const digest = `sha256:${hash.digest('hex')}`;
-    global.gc?.();
-    const baseline = process.memoryUsage().rss;
-    let peak = baseline;
-    const sampler = setInterval(() => {
-      peak = Math.max(peak, process.memoryUsage().rss);
-    }, 20);
+  it('streams a 200 MiB blob in and out of a `zot serve` process whose peak RSS grows far less', async () => {
+    const served = await serveInChild(engine.storageDriver('big'));
     try {
-      // generated as it is sent: nothing here holds the blob either
+      const size = 200 * MiB;
+      const piece = randomBytes(MiB);
+      const hash = createHash('sha256');
+      for (let sent = 0; sent < size; sent += MiB) hash.update(piece);
+      const digest = `sha256:${hash.digest('hex')}`;
+      const baseline = served.memory().rss;
+      // generated as it is sent: the test holds 1 MiB of it at a time
+      let sent = 0;
       const body = new ReadableStream<Uint8Array>({
-        sent: 0,
         pull(controller) {
-          const self = this as unknown as { sent: number };
-          if (self.sent >= size) controller.close();
+          if (sent >= size) controller.close();
           else {
-            self.sent += MiB;
+            sent += MiB;
             controller.enqueue(new Uint8Array(piece));
           }
         },
-      } as UnderlyingDefaultSource<Uint8Array> & { sent: number });
-      const started = await fetch(`${registry.url}/v2/big/blob/blobs/uploads/`, { method: 'POST' });
-      const location = new URL(started.headers.get('location') ?? '', registry.url);
+      });
+      const started = await fetch(`${served.url}/v2/big/blob/blobs/uploads/`, { method: 'POST' });
+      const location = new URL(started.headers.get('location') ?? '', served.url);
       const patched = await fetch(location, {
         method: 'PATCH',
         body,
@@ -100,10 +142,10 @@ describe('registry on S3 (Ceph RGW)', () => {
         headers: { 'Content-Type': 'application/octet-stream' },
       } as RequestInit);
       expect(patched.status).toBe(202);
-      const closing = new URL(patched.headers.get('location') ?? '', registry.url);
+      const closing = new URL(patched.headers.get('location') ?? '', served.url);
       closing.searchParams.set('digest', digest);
       expect((await fetch(closing, { method: 'PUT' })).status).toBe(201);
-      const read = await fetch(`${registry.url}/v2/big/blob/blobs/${digest}`);
+      const read = await fetch(`${served.url}/v2/big/blob/blobs/${digest}`);
       const readHash = createHash('sha256');
       let received = 0;
       for await (const chunk of read.body as unknown as AsyncIterable<Uint8Array>) {
@@ -112,12 +154,14 @@ describe('registry on S3 (Ceph RGW)', () => {
       }
       expect(received).toBe(size);
       expect(`sha256:${readHash.digest('hex')}`).toBe(digest);
+      // VmHWM is the process's peak RSS. A blob held whole would add its 200 MiB; streamed, the writer holds
+      // one 10 MiB part. Measured 70-110 MiB of growth on S3 (45 on local disk): garbage not yet collected
+      // and malloc's high-water mark, from a noisy shared machine, hence the margin.
+      const growthMiB = (served.memory().peak - baseline) / MiB;
+      expect(growthMiB).toBeLessThan(150);
     } finally {
-      clearInterval(sampler);
+      await served.stop();
     }
-    // the blob is 160 MiB; parts are 10 MiB. Growth well under the blob's size means it was never held whole.
-    const growthMiB = (peak - baseline) / MiB;
-    expect(growthMiB).toBeLessThan(100);
   }, 120_000);
 
   // skipped only where ../shared/clients-e2e.sh is absent (CI and sessions have it)

@@ -47,8 +47,16 @@ export interface S3WriterOptions {
 
 export async function createS3Writer(options: S3WriterOptions): Promise<DriverWriter> {
   const { client, bucket: Bucket, key: Key, partSize, existing } = options;
-  const pending: Buffer[] = [];
+  // One part's worth of bytes, filled in place (a copy per chunk, as the caller may reuse its memory) and
+  // reused after each part is sent: a send completes before the next byte is taken, so one buffer per
+  // writer is all the memory a blob of any size costs. Allocated on the first byte: most writers of a
+  // chunked upload's start or of a small PATCH never need a whole part.
+  let pending: Buffer | undefined;
   let pendingBytes = 0;
+  const buffer = (): Buffer => {
+    pending ??= Buffer.allocUnsafe(partSize);
+    return pending;
+  };
   let size = existing?.size ?? 0;
   let upload: { uploadId: string; parts: CompletedPart[] } | undefined;
   let appendedBytes = 0;
@@ -58,9 +66,10 @@ export async function createS3Writer(options: S3WriterOptions): Promise<DriverWr
   const copyExisting = existing !== undefined && existing.size >= MIN_PART_SIZE;
   if (existing !== undefined && existing.size > 0 && !copyExisting) {
     const answer = await client.send(new GetObjectCommand({ Bucket, Key, IfMatch: existing.etag }));
-    const bytes = Buffer.from((await answer.Body?.transformToByteArray()) ?? []);
-    pending.push(bytes);
-    pendingBytes += bytes.byteLength;
+    const bytes = (await answer.Body?.transformToByteArray()) ?? new Uint8Array();
+    // < 5 MiB <= partSize: it fits
+    buffer().set(bytes, 0);
+    pendingBytes = bytes.byteLength;
   }
 
   async function startUpload(): Promise<{ uploadId: string; parts: CompletedPart[] }> {
@@ -91,12 +100,11 @@ export async function createS3Writer(options: S3WriterOptions): Promise<DriverWr
     return started;
   }
 
-  function takePending(bytes: number): Buffer {
-    const joined = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
-    pending.length = 0;
-    const part = joined.subarray(0, bytes);
-    if (bytes < joined.byteLength) pending.push(joined.subarray(bytes));
-    pendingBytes -= bytes;
+  /** The bytes gathered so far, for one request; the buffer is refilled only after that request settles. */
+  function takePending(): Buffer {
+    if (pendingBytes === 0) return Buffer.alloc(0);
+    const part = buffer().subarray(0, pendingBytes);
+    pendingBytes = 0;
     return part;
   }
 
@@ -122,12 +130,16 @@ export async function createS3Writer(options: S3WriterOptions): Promise<DriverWr
     },
     async write(chunk) {
       if (finished) throw new Error(`writer for ${Key} is closed`);
-      // copied: the caller may reuse the chunk's memory once this settles
-      pending.push(Buffer.from(chunk));
-      pendingBytes += chunk.byteLength;
       size += chunk.byteLength;
       appendedBytes += chunk.byteLength;
-      while (pendingBytes >= partSize) await sendPart(takePending(partSize));
+      let offset = 0;
+      while (offset < chunk.byteLength) {
+        const take = Math.min(partSize - pendingBytes, chunk.byteLength - offset);
+        buffer().set(chunk.subarray(offset, offset + take), pendingBytes);
+        pendingBytes += take;
+        offset += take;
+        if (pendingBytes === partSize) await sendPart(takePending());
+      }
     },
     async commit(destinationPath) {
       if (finished) throw new Error(`writer for ${Key} is closed`);
@@ -138,13 +150,13 @@ export async function createS3Writer(options: S3WriterOptions): Promise<DriverWr
         } else if (upload === undefined && !copyExisting) {
           // everything fits in one part: a single PUT, atomic on S3
           await client.send(
-            new PutObjectCommand({ Bucket, Key, Body: takePending(pendingBytes), ...options.objectParameters }),
+            new PutObjectCommand({ Bucket, Key, Body: takePending(), ...options.objectParameters }),
           );
         } else {
           if (pendingBytes > 0 || upload === undefined) {
             if (upload === undefined) await startUpload();
             // the last part may be smaller than 5 MiB
-            if (pendingBytes > 0) await sendPart(takePending(pendingBytes));
+            if (pendingBytes > 0) await sendPart(takePending());
           }
           const current = upload as unknown as { uploadId: string; parts: CompletedPart[] };
           // Ceph RGW 16.2 answers Complete with an empty ETag: nothing here reads it (stat uses HEAD)
@@ -166,7 +178,7 @@ export async function createS3Writer(options: S3WriterOptions): Promise<DriverWr
     },
     async cancel() {
       finished = true;
-      pending.length = 0;
+      pending = undefined;
       pendingBytes = 0;
       await abort();
       // an appended file keeps its old version untouched; a new file is removed, as on disk
