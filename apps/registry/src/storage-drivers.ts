@@ -3,7 +3,12 @@
 // factory. Other driver names never get here: the config refuses them (not-built.ts).
 import type { StorageOptions } from '@zot-ts/config';
 import type { StorageDriver } from '@zot-ts/oci-store';
-import { createS3Driver, s3DriverOptionsFrom } from '@zot-ts/s3-driver';
+import {
+  createDriverLinkRecords,
+  createS3Driver,
+  s3DriverOptionsFrom,
+  withPlaceholderLinks,
+} from '@zot-ts/s3-driver';
 
 // the SDK warns at start that its releases after January 2027 need Node 22 (STACK.md): known, not news
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -13,5 +18,9 @@ export function storageDriverOf(options: StorageOptions): StorageDriver | undefi
   if (block === undefined) return undefined;
   if (block.name !== 's3') throw new Error(`storageDriver ${JSON.stringify(block.name)} is not built (only s3)`);
   // accesskey/secretkey absent: the SDK's chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, profiles, roles)
-  return createS3Driver(s3DriverOptionsFrom(block));
+  const s3 = createS3Driver(s3DriverOptionsFrom(block));
+  // dedupe as zot does it on S3: a second copy of a blob is an empty placeholder plus a record of where
+  // the bytes are. The records live in the bucket (under .zot-ts/links/), so every instance reads them;
+  // a Redis cacheDriver can supply the same LinkRecords calls later.
+  return options.dedupe ? withPlaceholderLinks(s3, createDriverLinkRecords(s3)) : s3;
 }

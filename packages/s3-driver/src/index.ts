@@ -8,3 +8,10 @@ export {
   s3DriverOptionsFrom,
   s3ParameterProblems,
 } from './options.js';
+export {
+  createDriverLinkRecords,
+  createMemoryLinkRecords,
+  LINK_RECORDS_DIRECTORY,
+  type LinkRecords,
+} from './link-records.js';
+export { withPlaceholderLinks } from './placeholder-links.js';
