@@ -113,6 +113,38 @@ describe('registry on S3 (Ceph RGW)', () => {
     expect(sha256(Buffer.from(await read.arrayBuffer()))).toBe(digest);
   }, 60_000);
 
+  it('dedupes a blob pushed to two repositories through two instances: one copy, readable after the first goes', async () => {
+    const [first, second] = [await registryOn('dedupe'), await registryOn('dedupe')];
+    if (first === undefined || second === undefined) throw new Error('registries did not start');
+    const content = randomBytes(2 * MiB + 7);
+    const digest = sha256(content);
+    const push = (registry: TestRegistry, repository: string) =>
+      fetch(`${registry.url}/v2/${repository}/blobs/uploads/?digest=${digest}`, {
+        method: 'POST',
+        body: content,
+        headers: { 'Content-Type': 'application/octet-stream' },
+      });
+    expect((await push(first, 'one/app')).status).toBe(201);
+    expect((await push(second, 'two/app')).status).toBe(201);
+    const bucket = engine.driver('dedupe');
+    const hex = digest.slice('sha256:'.length);
+    // the second copy is an empty placeholder, as zot leaves on S3
+    expect((await bucket.stat(`one/app/blobs/sha256/${hex}`))?.size).toBe(content.length);
+    expect((await bucket.stat(`two/app/blobs/sha256/${hex}`))?.size).toBe(0);
+    const viaFirst = await fetch(`${first.url}/v2/two/app/blobs/${digest}`);
+    expect(viaFirst.headers.get('content-length')).toBe(String(content.length));
+    expect(sha256(Buffer.from(await viaFirst.arrayBuffer()))).toBe(digest);
+    const ranged = await fetch(`${second.url}/v2/two/app/blobs/${digest}`, { headers: { Range: 'bytes=10-19' } });
+    expect(ranged.status).toBe(206);
+    expect(Buffer.from(await ranged.arrayBuffer()).equals(content.subarray(10, 20))).toBe(true);
+    // the copy with the bytes goes: they move to the placeholder, which another instance still reads
+    expect((await fetch(`${first.url}/v2/one/app/blobs/${digest}`, { method: 'DELETE' })).status).toBe(202);
+    expect(await bucket.stat(`one/app/blobs/sha256/${hex}`)).toBeUndefined();
+    expect((await bucket.stat(`two/app/blobs/sha256/${hex}`))?.size).toBe(content.length);
+    const afterDelete = await fetch(`${second.url}/v2/two/app/blobs/${digest}`);
+    expect(sha256(Buffer.from(await afterDelete.arrayBuffer()))).toBe(digest);
+  }, 60_000);
+
   it('streams a 200 MiB blob in and out of a `zot serve` process whose peak RSS grows far less', async () => {
     const served = await serveInChild(engine.storageDriver('big'));
     try {
