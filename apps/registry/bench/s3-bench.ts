@@ -28,7 +28,13 @@ interface Cell {
 }
 
 /** Runs `count` operations, `concurrency` at a time, timing each. */
-async function cell(name: string, count: number, concurrency: number, bytesEach: number, op: (index: number) => Promise<void>): Promise<Cell> {
+async function cell(
+  name: string,
+  count: number,
+  concurrency: number,
+  bytesEach: number,
+  op: (index: number) => Promise<void>,
+): Promise<Cell> {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -42,17 +48,31 @@ async function cell(name: string, count: number, concurrency: number, bytesEach:
       }
     }),
   );
-  return { name, ops: count, seconds: (performance.now() - started) / 1000, latencies: latencies.sort((a, b) => a - b), bytes: count * bytesEach };
+  return {
+    name,
+    ops: count,
+    seconds: (performance.now() - started) / 1000,
+    latencies: latencies.sort((a, b) => a - b),
+    bytes: count * bytesEach,
+  };
 }
 
 function row(result: Cell): string {
-  const at = (p: number) => (result.latencies[Math.min(result.latencies.length - 1, Math.floor((p / 100) * result.latencies.length))] ?? 0).toFixed(1);
+  const at = (p: number) =>
+    (
+      result.latencies[
+        Math.min(result.latencies.length - 1, Math.floor((p / 100) * result.latencies.length))
+      ] ?? 0
+    ).toFixed(1);
   const perSecond = result.ops / result.seconds;
   const mib = result.bytes / MiB / result.seconds;
   return `| ${result.name} | ${perSecond.toFixed(0)} | ${mib >= 1 ? mib.toFixed(0) : '-'} | ${at(50)} | ${at(99)} |`;
 }
 
-async function serve(directory: string, storageDriver: Record<string, unknown>): Promise<{ url: string; stop(): Promise<void> }> {
+async function serve(
+  directory: string,
+  storageDriver: Record<string, unknown>,
+): Promise<{ url: string; stop(): Promise<void> }> {
   const config = join(directory, 'config.json');
   writeFileSync(
     config,
@@ -62,9 +82,13 @@ async function serve(directory: string, storageDriver: Record<string, unknown>):
       log: { level: 'error' },
     }),
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../src/main.ts'), 'serve', config], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', resolve(import.meta.dirname, '../src/main.ts'), 'serve', config],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const url = await new Promise<string>((done, fail) => {
     let text = '';
     child.stderr.on('data', (chunk: Buffer) => {
@@ -99,9 +123,21 @@ try {
     ),
   );
   results.push(
-    await cell(`1 MiB PutObject, Ceph directly (c=${pushConcurrency})`, pushes, pushConcurrency, MiB, async (index) => {
-      await raw.send(new PutObjectCommand({ Bucket: engine.bucket, Key: `raw/blob-${index}`, Body: blobs[index] }));
-    }),
+    await cell(
+      `1 MiB PutObject, Ceph directly (c=${pushConcurrency})`,
+      pushes,
+      pushConcurrency,
+      MiB,
+      async (index) => {
+        await raw.send(
+          new PutObjectCommand({
+            Bucket: engine.bucket,
+            Key: `raw/blob-${index}`,
+            Body: blobs[index] ?? Buffer.alloc(0),
+          }),
+        );
+      },
+    ),
   );
 
   // one small image, then its manifest read by tag over and over (a pull's first request)
@@ -113,7 +149,11 @@ try {
     JSON.stringify({
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
+      config: {
+        mediaType: 'application/vnd.oci.image.config.v1+json',
+        digest: configDigest,
+        size: config.length,
+      },
       layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: digests[0], size: MiB }],
     }),
   );
@@ -125,14 +165,24 @@ try {
   const accept = { Accept: 'application/vnd.oci.image.manifest.v1+json' };
   results.push(
     await cell(`manifest GET by tag, registry (c=${getConcurrency})`, gets, getConcurrency, 0, async () => {
-      expectStatus(await http(server.url, 'GET', '/v2/bench/pull/manifests/latest', undefined, accept), 200, 'get manifest');
+      expectStatus(
+        await http(server.url, 'GET', '/v2/bench/pull/manifests/latest', undefined, accept),
+        200,
+        'get manifest',
+      );
     }),
   );
   results.push(
-    await cell(`manifest-sized GetObject, Ceph directly (c=${getConcurrency})`, gets, getConcurrency, 0, async () => {
-      const answer = await raw.send(new GetObjectCommand({ Bucket: engine.bucket, Key: 'raw/manifest' }));
-      await answer.Body?.transformToByteArray();
-    }),
+    await cell(
+      `manifest-sized GetObject, Ceph directly (c=${getConcurrency})`,
+      gets,
+      getConcurrency,
+      0,
+      async () => {
+        const answer = await raw.send(new GetObjectCommand({ Bucket: engine.bucket, Key: 'raw/manifest' }));
+        await answer.Body?.transformToByteArray();
+      },
+    ),
   );
 
   process.stdout.write('| cell | ops/s | MiB/s | p50 ms | p99 ms |\n|---|---|---|---|---|\n');

@@ -16,7 +16,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 export function storageDriverOf(options: StorageOptions): StorageDriver | undefined {
   const block = options.storageDriver;
   if (block === undefined) return undefined;
-  if (block.name !== 's3') throw new Error(`storageDriver ${JSON.stringify(block.name)} is not built (only s3)`);
+  if (block.name !== 's3')
+    throw new Error(`storageDriver ${JSON.stringify(block.name)} is not built (only s3)`);
   // accesskey/secretkey absent: the SDK's chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, profiles, roles)
   const s3 = createS3Driver(s3DriverOptionsFrom(block));
   // dedupe as zot does it on S3: a second copy of a blob is an empty placeholder plus a record of where

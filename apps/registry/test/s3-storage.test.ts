@@ -61,7 +61,9 @@ async function serveInChild(storageDriver: Record<string, unknown>) {
     child.once('exit', (code) => reject(new Error(`zot serve exited (${code}): ${output}`)));
   });
   const status = (field: string): number => {
-    const line = readFileSync(`/proc/${child.pid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+) kB`));
+    const line = readFileSync(`/proc/${child.pid}/status`, 'utf8').match(
+      new RegExp(`${field}:\\s+(\\d+) kB`),
+    );
     return Number(line?.[1] ?? 0) * 1024;
   };
   return {
@@ -134,7 +136,9 @@ describe('registry on S3 (Ceph RGW)', () => {
     const viaFirst = await fetch(`${first.url}/v2/two/app/blobs/${digest}`);
     expect(viaFirst.headers.get('content-length')).toBe(String(content.length));
     expect(sha256(Buffer.from(await viaFirst.arrayBuffer()))).toBe(digest);
-    const ranged = await fetch(`${second.url}/v2/two/app/blobs/${digest}`, { headers: { Range: 'bytes=10-19' } });
+    const ranged = await fetch(`${second.url}/v2/two/app/blobs/${digest}`, {
+      headers: { Range: 'bytes=10-19' },
+    });
     expect(ranged.status).toBe(206);
     expect(Buffer.from(await ranged.arrayBuffer()).equals(content.subarray(10, 20))).toBe(true);
     // the copy with the bytes goes: they move to the placeholder, which another instance still reads

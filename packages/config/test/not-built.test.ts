@@ -115,7 +115,9 @@ describe('NOT_BUILT_SETTINGS', () => {
         rootDirectory: '/zot',
         storageDriver: s3,
         dedupe: false,
-        subPaths: { '/a': { rootDirectory: '/a', storageDriver: { ...s3, rootdirectory: '/a' }, dedupe: false } },
+        subPaths: {
+          '/a': { rootDirectory: '/a', storageDriver: { ...s3, rootdirectory: '/a' }, dedupe: false },
+        },
       },
     });
     expect(findNotBuiltSettings(config)).toEqual([]);

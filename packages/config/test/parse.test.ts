@@ -144,7 +144,9 @@ describe('parseConfig', () => {
   });
 
   it('checks the s3 block as zot verify does: a bucket, and a regionendpoint that is an http(s) URL', () => {
-    const storage = (storageDriver: object) => ({ storage: { rootDirectory: '/r', dedupe: false, storageDriver } });
+    const storage = (storageDriver: object) => ({
+      storage: { rootDirectory: '/r', dedupe: false, storageDriver },
+    });
     expect(issuesOf(storage({ name: 's3', regionendpoint: 'http://ceph:7480' }))).toEqual([
       'storage.storageDriver.bucket: is required by the s3 storage driver',
     ]);
@@ -153,7 +155,9 @@ describe('parseConfig', () => {
     ]);
     expect(issuesOf(storage({ name: 's3', bucket: 'b', regionendpoint: 'http://[::1' }))).toHaveLength(1);
     // distribution adds the scheme to a bare host
-    expect(() => parseConfig(storage({ name: 's3', bucket: 'b', regionendpoint: 's3.example.com:9000' }))).not.toThrow();
+    expect(() =>
+      parseConfig(storage({ name: 's3', bucket: 'b', regionendpoint: 's3.example.com:9000' })),
+    ).not.toThrow();
   });
 
   it('keeps retention.delay at gcDelay unless written, and zero with gc off', () => {

@@ -34,7 +34,12 @@ export function withPlaceholderLinks(driver: StorageDriver, records: LinkRecords
     let heir: string | undefined;
     for (const name of names) {
       const placeholder = await driver.stat(name);
-      if (heir === undefined && placeholder !== undefined && !placeholder.isDirectory && placeholder.size === 0) {
+      if (
+        heir === undefined &&
+        placeholder !== undefined &&
+        !placeholder.isDirectory &&
+        placeholder.size === 0
+      ) {
         heir = name;
       } else if (heir === undefined) {
         await records.remove(name); // a record whose placeholder is gone

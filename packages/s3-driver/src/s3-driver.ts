@@ -5,8 +5,8 @@
 import type { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
   type CompletedPart,
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
@@ -87,7 +87,9 @@ export function createS3Driver(options: S3DriverOptions): S3Driver {
 
   async function isDirectory(path: string): Promise<boolean> {
     if (path === '') return true;
-    const page = await client.send(new ListObjectsV2Command({ Bucket, Prefix: treePrefix(path), MaxKeys: 1 }));
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket, Prefix: treePrefix(path), MaxKeys: 1 }),
+    );
     return (page.KeyCount ?? page.Contents?.length ?? 0) > 0;
   }
 
@@ -117,7 +119,13 @@ export function createS3Driver(options: S3DriverOptions): S3Driver {
     const CopySource = copySourceOf(Bucket, sourceKey);
     if (size <= MAX_SINGLE_COPY) {
       await client.send(
-        new CopyObjectCommand({ Bucket, Key: destinationKey, CopySource, CopySourceIfMatch: etag, ...objectParameters }),
+        new CopyObjectCommand({
+          Bucket,
+          Key: destinationKey,
+          CopySource,
+          CopySourceIfMatch: etag,
+          ...objectParameters,
+        }),
       );
       return;
     }
@@ -143,10 +151,17 @@ export function createS3Driver(options: S3DriverOptions): S3Driver {
         parts.push({ PartNumber, ETag: part.CopyPartResult?.ETag });
       }
       await client.send(
-        new CompleteMultipartUploadCommand({ Bucket, Key: destinationKey, UploadId, MultipartUpload: { Parts: parts } }),
+        new CompleteMultipartUploadCommand({
+          Bucket,
+          Key: destinationKey,
+          UploadId,
+          MultipartUpload: { Parts: parts },
+        }),
       );
     } catch (error) {
-      await client.send(new AbortMultipartUploadCommand({ Bucket, Key: destinationKey, UploadId })).catch(() => {});
+      await client
+        .send(new AbortMultipartUploadCommand({ Bucket, Key: destinationKey, UploadId }))
+        .catch(() => {});
       throw error;
     }
   }
@@ -166,7 +181,9 @@ export function createS3Driver(options: S3DriverOptions): S3Driver {
     );
     const failed = (answer.Errors ?? []).filter((error) => error.Code !== 'NoSuchKey');
     if (failed.length > 0)
-      throw new Error(`S3 DeleteObjects failed for ${failed.length} keys: ${failed[0]?.Key} ${failed[0]?.Code}`);
+      throw new Error(
+        `S3 DeleteObjects failed for ${failed.length} keys: ${failed[0]?.Key} ${failed[0]?.Code}`,
+      );
   }
 
   /** Aborts multipart uploads (writers that died mid-way) of the file `key` or below `prefix`. */
@@ -192,7 +209,12 @@ export function createS3Driver(options: S3DriverOptions): S3Driver {
           const size = found.ContentLength ?? 0;
           const modifiedAt = found.LastModified ?? new Date(0);
           // the ETag is the bytes' MD5 (or MD5 of parts): a rewrite with other bytes gets another one
-          return { size, modifiedAt, isDirectory: false, version: `${found.ETag}:${modifiedAt.getTime()}:${size}` };
+          return {
+            size,
+            modifiedAt,
+            isDirectory: false,
+            version: `${found.ETag}:${modifiedAt.getTime()}:${size}`,
+          };
         }
       }
       return (await isDirectory(path)) ? { size: 0, modifiedAt: new Date(0), isDirectory: true } : undefined;
@@ -261,7 +283,8 @@ export function createS3Driver(options: S3DriverOptions): S3Driver {
       await abortUploads(key, prefix);
     },
     async *walk(path) {
-      for await (const object of keysUnder(treePrefix(path))) yield { path: pathOf(object.key), size: object.size };
+      for await (const object of keysUnder(treePrefix(path)))
+        yield { path: pathOf(object.key), size: object.size };
     },
   };
 }

@@ -17,8 +17,8 @@
 // Memory: at most one part (partSize, 10 MiB by default) plus one incoming chunk per writer.
 import {
   AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
   type CompletedPart,
+  CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,

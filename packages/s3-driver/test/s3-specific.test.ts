@@ -43,7 +43,13 @@ describe('S3 driver on Ceph RGW', () => {
     const root = `append-${randomUUID()}`;
     const first = engine.driver(root, { partSize: MIN_PART_SIZE });
     const second = engine.driver(root, { partSize: MIN_PART_SIZE });
-    const pieces = [bytes(1000, 1), bytes(3 * MiB, 2), bytes(7 * MiB + 3, 3), bytes(10, 4), bytes(6 * MiB, 5)];
+    const pieces = [
+      bytes(1000, 1),
+      bytes(3 * MiB, 2),
+      bytes(7 * MiB + 3, 3),
+      bytes(10, 4),
+      bytes(6 * MiB, 5),
+    ];
     const writer = await first.writer('up/1');
     await writer.commit();
     for (const [index, piece] of pieces.entries()) {

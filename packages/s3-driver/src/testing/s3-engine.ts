@@ -9,8 +9,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { createS3Driver, type S3Driver } from '../s3-driver.js';
 import { type S3DriverOptions, s3DriverOptionsFrom } from '../options.js';
+import { createS3Driver, type S3Driver } from '../s3-driver.js';
 
 const run = promisify(execFile);
 // the SDK's notice that releases after January 2027 need Node 22: known (STACK.md), noise in test output
