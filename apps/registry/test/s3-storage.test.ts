@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { type S3Engine, startS3Engine } from '@zot-ts/s3-driver/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientsE2eAvailable, expectAllClientStepsPassed, runClientsE2e } from './clients-e2e-runner.js';
@@ -69,10 +70,13 @@ async function serveInChild(storageDriver: Record<string, unknown>) {
   return {
     url,
     memory: () => ({ rss: status('VmRSS'), peak: status('VmHWM') }),
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+    /** SIGTERM, or SIGKILL for a crash. */
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill(signal);
+        await exited;
+      }
       rmSync(directory, { recursive: true, force: true });
     },
   };
@@ -148,6 +152,73 @@ describe('registry on S3 (Ceph RGW)', () => {
     const afterDelete = await fetch(`${second.url}/v2/two/app/blobs/${digest}`);
     expect(sha256(Buffer.from(await afterDelete.arrayBuffer()))).toBe(digest);
   }, 60_000);
+
+  it('a zot serve killed during a PATCH leaves no blob and the last state; another instance resumes the upload', async () => {
+    const doomed = await serveInChild(engine.storageDriver('crash'));
+    const survivor = await registryOn('crash');
+    try {
+      const head = randomBytes(MiB);
+      const tail = randomBytes(24 * MiB);
+      const digest = sha256(Buffer.concat([head, tail]));
+      const started = await fetch(`${doomed.url}/v2/crash/app/blobs/uploads/`, { method: 'POST' });
+      const location = started.headers.get('location') ?? '';
+      const first = await fetch(new URL(location, doomed.url), {
+        method: 'PATCH',
+        body: head,
+        headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': `0-${head.length - 1}` },
+      });
+      expect(first.status).toBe(202);
+      // the second PATCH sends 20 MiB (two parts reach S3) and then stalls until the process is killed
+      let offered = 0;
+      const stalled = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (offered >= 20 * MiB) return new Promise(() => {});
+          controller.enqueue(new Uint8Array(tail.subarray(offered, offered + MiB)));
+          offered += MiB;
+          return undefined;
+        },
+      });
+      const doomedPatch = fetch(new URL(location, doomed.url), {
+        method: 'PATCH',
+        body: stalled,
+        duplex: 'half',
+        headers: { 'Content-Type': 'application/octet-stream' },
+      } as RequestInit).catch(() => undefined);
+      while (offered < 20 * MiB) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await doomed.stop('SIGKILL');
+      await doomedPatch;
+      // it died with parts sent: an incomplete multipart upload, which nobody reads
+      const bucket = engine.driver('crash');
+      const incomplete = await bucket.client.send(
+        new ListMultipartUploadsCommand({ Bucket: engine.bucket, Prefix: 'crash/crash/app/.uploads/' }),
+      );
+      expect(incomplete.Uploads?.length ?? 0).toBeGreaterThan(0);
+      // the other instance sees the upload as the last acknowledged PATCH left it, and no blob
+      const status = await fetch(new URL(location, survivor.url));
+      expect(status.status).toBe(204);
+      expect(status.headers.get('range')).toBe(`0-${head.length - 1}`);
+      expect((await fetch(`${survivor.url}/v2/crash/app/blobs/${digest}`, { method: 'HEAD' })).status).toBe(
+        404,
+      );
+      const resumed = await fetch(new URL(location, survivor.url), {
+        method: 'PATCH',
+        body: tail,
+        headers: {
+          'Content-Type': 'application/octet-stream',
+          'Content-Range': `${head.length}-${head.length + tail.length - 1}`,
+        },
+      });
+      expect(resumed.status).toBe(202);
+      const closing = new URL(resumed.headers.get('location') ?? location, survivor.url);
+      closing.searchParams.set('digest', digest);
+      expect((await fetch(closing, { method: 'PUT' })).status).toBe(201);
+      const read = await fetch(`${survivor.url}/v2/crash/app/blobs/${digest}`);
+      expect(sha256(Buffer.from(await read.arrayBuffer()))).toBe(digest);
+    } finally {
+      await doomed.stop('SIGKILL');
+    }
+  }, 90_000);
 
   it('streams a 200 MiB blob in and out of a `zot serve` process whose peak RSS grows far less', async () => {
     const served = await serveInChild(engine.storageDriver('big'));
