@@ -5,7 +5,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyRanges } from '../src/copy-ranges.js';
-import { MIN_PART_SIZE } from '../src/options.js';
+import { MIN_PART_SIZE, s3DriverOptionsFrom } from '../src/options.js';
+import { createS3Driver } from '../src/s3-driver.js';
 import { type S3Engine, startS3Engine } from '../src/testing/index.js';
 
 let engine: S3Engine;
@@ -98,6 +99,24 @@ describe('S3 driver on Ceph RGW', () => {
     const expected = Buffer.concat([content, Buffer.from('tail')]);
     expect(sha(await readAll(await driver.reader('moved/big')))).toBe(sha(expected));
   }, 60_000);
+
+  it('takes credentials from the environment when the block has no keys, as the SDK does', async () => {
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    process.env.AWS_ACCESS_KEY_ID = engine.accessKey;
+    process.env.AWS_SECRET_ACCESS_KEY = engine.secretKey;
+    try {
+      const { accesskey: _a, secretkey: _s, ...keyless } = engine.storageDriver(`env-${randomUUID()}`);
+      const driver = createS3Driver(s3DriverOptionsFrom(keyless));
+      await driver.putContent('f', 'from the environment');
+      expect(Buffer.from((await driver.getContent('f')) ?? []).toString()).toBe('from the environment');
+      driver.destroy();
+    } finally {
+      if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+      else process.env.AWS_ACCESS_KEY_ID = saved.id;
+      if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+      else process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+    }
+  });
 
   it('lists, walks and deletes past one page (1000 keys)', async () => {
     const root = `page-${randomUUID()}`;
