@@ -15,11 +15,13 @@ import { sha256, startTestRegistry, type TestRegistry } from './helpers.js';
 
 let engine: S3Engine;
 const registries: TestRegistry[] = [];
+const cleanups: Array<() => void> = [];
 beforeAll(async () => {
   engine = await startS3Engine();
 }, 120_000);
 afterAll(async () => {
   for (const registry of registries) await registry.dispose();
+  for (const cleanup of cleanups) cleanup();
   await engine?.stop();
 }, 60_000);
 
@@ -219,6 +221,38 @@ describe('registry on S3 (Ceph RGW)', () => {
       await doomed.stop('SIGKILL');
     }
   }, 90_000);
+
+  it('serves a subPath from S3 while the default storage stays on the local disk', async () => {
+    const subRoot = mkdtempSync(join(tmpdir(), 'zot-sub-'));
+    cleanups.push(() => rmSync(subRoot, { recursive: true, force: true }));
+    const registry = await startTestRegistry({
+      storage: {
+        gc: false,
+        subPaths: {
+          '/remote': {
+            rootDirectory: join(subRoot, 'meta'),
+            dedupe: false,
+            storageDriver: engine.storageDriver('subpath'),
+          },
+        },
+      },
+    });
+    registries.push(registry);
+    const content = randomBytes(4096);
+    const digest = sha256(content);
+    for (const repository of ['remote/app', 'local/app']) {
+      const pushed = await fetch(`${registry.url}/v2/${repository}/blobs/uploads/?digest=${digest}`, {
+        method: 'POST',
+        body: content,
+        headers: { 'Content-Type': 'application/octet-stream' },
+      });
+      expect(pushed.status).toBe(201);
+    }
+    const bucket = engine.driver('subpath');
+    const hex = digest.slice('sha256:'.length);
+    expect((await bucket.stat(`remote/app/blobs/sha256/${hex}`))?.size).toBe(content.length);
+    expect(await bucket.stat(`local/app/blobs/sha256/${hex}`)).toBeUndefined();
+  }, 30_000);
 
   it('streams a 200 MiB blob in and out of a `zot serve` process whose peak RSS grows far less', async () => {
     const served = await serveInChild(engine.storageDriver('big'));
