@@ -73,9 +73,9 @@ export function storeOptionsOf(config: ZotConfig): Parameters<typeof createStore
   }
   // a storageDriver (s3) holds the section's images; rootDirectory stays the local directory for metadata
   const rootOf = (options: StorageOptions) => {
-    const driver = storageDriverOf(options);
+    const remote = storageDriverOf(options);
     const root = { rootDirectory: options.rootDirectory, dedupe: options.dedupe, commit: options.commit };
-    return driver === undefined ? root : { ...root, driver };
+    return remote === undefined ? root : { ...root, ...remote };
   };
   const subPaths: Record<string, ReturnType<typeof rootOf>> = {};
   for (const [prefix, sub] of Object.entries(storage.subPaths ?? {})) subPaths[prefix] = rootOf(sub);

@@ -132,6 +132,14 @@ describe('registry on S3 (Ceph RGW)', () => {
         body: content,
         headers: { 'Content-Type': 'application/octet-stream' },
       });
+    // the second instance is busy first, so nothing it learnt on its own can know the blob the first places
+    const other = randomBytes(1000);
+    const pushedOther = await fetch(`${second.url}/v2/two/app/blobs/uploads/?digest=${sha256(other)}`, {
+      method: 'POST',
+      body: other,
+      headers: { 'Content-Type': 'application/octet-stream' },
+    });
+    expect(pushedOther.status).toBe(201);
     expect((await push(first, 'one/app')).status).toBe(201);
     expect((await push(second, 'two/app')).status).toBe(201);
     const bucket = engine.driver('dedupe');

@@ -1,5 +1,6 @@
 // Public API of @zot-ts/oci-store: what is not exported here is internal.
 
+export type { BlobLocator } from './blob-locator.js';
 export { recycleChunk } from './chunk-pool.js';
 export {
   ANNOTATION_REF_NAME,

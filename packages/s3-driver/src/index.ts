@@ -14,4 +14,5 @@ export {
   s3ParameterProblems,
 } from './options.js';
 export { withPlaceholderLinks } from './placeholder-links.js';
+export { createRecordedBlobLocator, DIGEST_RECORDS_DIRECTORY } from './recorded-locator.js';
 export { createS3Driver, type S3Driver } from './s3-driver.js';

@@ -72,7 +72,7 @@ export function withPlaceholderLinks(driver: StorageDriver, records: LinkRecords
     name: driver.name,
     canLink: true,
     async stat(path) {
-      return (await resolve(path))?.stat ?? (await driver.stat(path));
+      return (await resolve(path))?.stat;
     },
     async reader(path, range) {
       const target = await resolve(path);

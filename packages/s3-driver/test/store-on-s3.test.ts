@@ -7,6 +7,7 @@ import { createGcJob, createStore, digestOf, mediaTypes, type Store } from '@zot
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDriverLinkRecords } from '../src/link-records.js';
 import { withPlaceholderLinks } from '../src/placeholder-links.js';
+import { createRecordedBlobLocator } from '../src/recorded-locator.js';
 import { type S3Engine, startS3Engine } from '../src/testing/index.js';
 
 let engine: S3Engine;
@@ -24,6 +25,7 @@ function storeOn(prefix: string): Store {
   return createStore({
     rootDirectory: '/nonexistent-local-root',
     driver: withPlaceholderLinks(driver, createDriverLinkRecords(driver)),
+    locator: createRecordedBlobLocator(driver),
   });
 }
 
