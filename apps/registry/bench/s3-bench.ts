@@ -3,7 +3,7 @@
 // the SDK (the ceiling). Cells: 1 MiB blob pushes (POST + PUT; raw: one PutObject) and manifest GETs by tag
 // (raw: one GetObject of a manifest-sized object). Not a test: prints a table for docs/scale-out.md.
 // Environment: BENCH_PUSHES (default 200), BENCH_GETS (default 2000), BENCH_PUSH_CONCURRENCY (default 8),
-// BENCH_GET_CONCURRENCY (default 16).
+// BENCH_GET_CONCURRENCY (default 16), BENCH_DEDUPE=1 (dedupe on; default off).
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,8 @@ const pushes = Number(process.env.BENCH_PUSHES ?? 200);
 const gets = Number(process.env.BENCH_GETS ?? 2000);
 const pushConcurrency = Number(process.env.BENCH_PUSH_CONCURRENCY ?? 8);
 const getConcurrency = Number(process.env.BENCH_GET_CONCURRENCY ?? 16);
+/** BENCH_DEDUPE=1: the registry dedupes (placeholders, link records and digest index in the bucket). */
+const dedupe = process.env.BENCH_DEDUPE === '1';
 
 interface Cell {
   name: string;
@@ -77,7 +79,13 @@ async function serve(
   writeFileSync(
     config,
     JSON.stringify({
-      storage: { rootDirectory: join(directory, 'data'), storageDriver, dedupe: false, gc: false },
+      storage: {
+        rootDirectory: join(directory, 'data'),
+        storageDriver,
+        dedupe,
+        remoteCache: false,
+        gc: false,
+      },
       http: { address: '127.0.0.1', port: 0 },
       log: { level: 'error' },
     }),
@@ -118,8 +126,12 @@ try {
   const results: Cell[] = [];
 
   results.push(
-    await cell(`1 MiB blob push, registry (c=${pushConcurrency})`, pushes, pushConcurrency, MiB, (index) =>
-      pushBlob(server.url, 'bench/push', digests[index] ?? '', [blobs[index] ?? Buffer.alloc(0)]),
+    await cell(
+      `1 MiB blob push, registry${dedupe ? ', dedupe' : ''} (c=${pushConcurrency})`,
+      pushes,
+      pushConcurrency,
+      MiB,
+      (index) => pushBlob(server.url, 'bench/push', digests[index] ?? '', [blobs[index] ?? Buffer.alloc(0)]),
     ),
   );
   results.push(

@@ -27,6 +27,8 @@ export interface S3DriverOptions {
   partSize: number;
   /** Objects larger than this are moved with UploadPartCopy in parts of this size, never above 5 GiB. */
   copyPartSize: number;
+  /** The largest object moved with one CopyObject (S3's limit, 5 GiB, by default; tests lower it). */
+  maxSingleCopy?: number;
   storageClass?: string;
   /** Server-side encryption (distribution's encrypt + keyid). */
   encrypt?: { kmsKeyId?: string };

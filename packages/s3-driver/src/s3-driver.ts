@@ -117,7 +117,7 @@ export function createS3Driver(options: S3DriverOptions): S3Driver {
   /** Server-side copy; one CopyObject up to 5 GiB, UploadPartCopy parts beyond. */
   async function copy(sourceKey: string, destinationKey: string, size: number, etag: string): Promise<void> {
     const CopySource = copySourceOf(Bucket, sourceKey);
-    if (size <= MAX_SINGLE_COPY) {
+    if (size <= (options.maxSingleCopy ?? MAX_SINGLE_COPY)) {
       await client.send(
         new CopyObjectCommand({
           Bucket,

@@ -87,8 +87,9 @@ describe('S3 driver on Ceph RGW', () => {
 
   it('moves a large object part by part (UploadPartCopy)', async () => {
     const root = `copy-${randomUUID()}`;
-    // a copy part size of 5 MiB makes the 12 MiB object take the multipart path without 5 GiB of data
-    const driver = engine.driver(root, { copyPartSize: MIN_PART_SIZE });
+    // S3's 5 GiB single-copy limit lowered to 8 MiB, and 5 MiB copy parts: the 12 MiB object takes the
+    // multipart path (on append and on move) without 5 GiB of data
+    const driver = engine.driver(root, { copyPartSize: MIN_PART_SIZE, maxSingleCopy: 8 * MiB });
     const content = bytes(12 * MiB, 9);
     const writer = await driver.writer('big');
     await writer.write(content);
