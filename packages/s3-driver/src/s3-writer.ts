@@ -22,6 +22,7 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   PutObjectCommand,
   type S3Client,
   UploadPartCommand,
@@ -117,6 +118,15 @@ export async function createS3Writer(options: S3WriterOptions): Promise<DriverWr
     current.parts.push({ PartNumber, ETag: sent.ETag });
   }
 
+  async function assertUnchanged(etag: string): Promise<void> {
+    const now = await client.send(new HeadObjectCommand({ Bucket, Key })).catch(() => undefined);
+    if (now?.ETag === etag) return;
+    throw Object.assign(new Error(`${Key} changed while it was being appended to`), {
+      name: 'PreconditionFailed',
+      $metadata: { httpStatusCode: 412 },
+    });
+  }
+
   async function abort(): Promise<void> {
     if (upload === undefined) return;
     const { uploadId } = upload;
@@ -144,13 +154,19 @@ export async function createS3Writer(options: S3WriterOptions): Promise<DriverWr
     async commit(destinationPath) {
       if (finished) throw new Error(`writer for ${Key} is closed`);
       finished = true;
+      // An append replaces the version it started from, and only that one: a second writer that appended to
+      // the same version in the meantime (another instance, no shared lock) makes this commit fail (412)
+      // instead of one of the two silently losing its bytes.
+      // The ETag goes unquoted: RGW 16.2 compares a PUT's If-Match with the bare ETag (a quoted one always
+      // fails with 412), and AWS takes either form.
+      const guard = existing === undefined ? {} : { IfMatch: existing.etag.replace(/"/g, '') };
       try {
         if (existing !== undefined && appendedBytes === 0) {
           // nothing appended: the object stands as it was
         } else if (upload === undefined && !copyExisting) {
           // everything fits in one part: a single PUT, atomic on S3
           await client.send(
-            new PutObjectCommand({ Bucket, Key, Body: takePending(), ...options.objectParameters }),
+            new PutObjectCommand({ Bucket, Key, Body: takePending(), ...guard, ...options.objectParameters }),
           );
         } else {
           if (pendingBytes > 0 || upload === undefined) {
@@ -159,6 +175,9 @@ export async function createS3Writer(options: S3WriterOptions): Promise<DriverWr
             if (pendingBytes > 0) await sendPart(takePending());
           }
           const current = upload as unknown as { uploadId: string; parts: CompletedPart[] };
+          // RGW 16.2 ignores If-Match on Complete (AWS honours it): check the version just before, which
+          // leaves only the instant between the two requests open there
+          if (existing !== undefined) await assertUnchanged(existing.etag);
           // Ceph RGW 16.2 answers Complete with an empty ETag: nothing here reads it (stat uses HEAD)
           await client.send(
             new CompleteMultipartUploadCommand({
@@ -166,6 +185,7 @@ export async function createS3Writer(options: S3WriterOptions): Promise<DriverWr
               Key,
               UploadId: current.uploadId,
               MultipartUpload: { Parts: current.parts },
+              ...guard,
             }),
           );
           upload = undefined;

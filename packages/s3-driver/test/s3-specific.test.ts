@@ -85,6 +85,29 @@ describe('S3 driver on Ceph RGW', () => {
     expect(uploads.Uploads ?? []).toEqual([]);
   }, 60_000);
 
+  it.each([
+    ['a small object (one PUT)', 1000],
+    ['a large object (multipart)', 6 * MiB],
+  ])(
+    'refuses the second of two appends that began from the same version of %s',
+    async (_, size) => {
+      const driver = engine.driver(`race-${randomUUID()}`, { partSize: MIN_PART_SIZE });
+      const before = bytes(size, 11);
+      await driver.putContent('u', before);
+      const [one, two] = [
+        await driver.writer('u', { append: true }),
+        await driver.writer('u', { append: true }),
+      ];
+      await one.write(Buffer.from('one'));
+      await two.write(Buffer.from('two'));
+      await one.commit();
+      await expect(two.commit()).rejects.toMatchObject({ $metadata: { httpStatusCode: 412 } });
+      const after = Buffer.from((await driver.getContent('u')) ?? []);
+      expect(sha(after)).toBe(sha(Buffer.concat([before, Buffer.from('one')])));
+    },
+    30_000,
+  );
+
   it('moves a large object part by part (UploadPartCopy)', async () => {
     const root = `copy-${randomUUID()}`;
     // S3's 5 GiB single-copy limit lowered to 8 MiB, and 5 MiB copy parts: the 12 MiB object takes the
