@@ -5,10 +5,6 @@
 import type { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
-  type CompletedPart,
-  CompleteMultipartUploadCommand,
-  CopyObjectCommand,
-  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -18,7 +14,6 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
-  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import {
   assertRelativePath,
@@ -28,7 +23,7 @@ import {
   type StorageDriver,
 } from '@zot-ts/oci-store';
 import { createS3Client, isNotFound } from './client.js';
-import { copyRanges, copySourceOf } from './copy-ranges.js';
+import { copyObject } from './server-copy.js';
 import { MAX_SINGLE_COPY, type S3DriverOptions } from './options.js';
 import { createS3Writer } from './s3-writer.js';
 
@@ -114,62 +109,24 @@ export function createS3Driver(options: S3DriverOptions): S3Driver {
     return entries;
   }
 
-  /** Server-side copy; one CopyObject up to 5 GiB, UploadPartCopy parts beyond. */
-  async function copy(sourceKey: string, destinationKey: string, size: number, etag: string): Promise<void> {
-    const CopySource = copySourceOf(Bucket, sourceKey);
-    if (size <= (options.maxSingleCopy ?? MAX_SINGLE_COPY)) {
-      await client.send(
-        new CopyObjectCommand({
-          Bucket,
-          Key: destinationKey,
-          CopySource,
-          CopySourceIfMatch: etag,
-          ...objectParameters,
-        }),
-      );
-      return;
-    }
-    const created = await client.send(
-      new CreateMultipartUploadCommand({ Bucket, Key: destinationKey, ...objectParameters }),
-    );
-    const UploadId = created.UploadId;
-    const parts: CompletedPart[] = [];
-    try {
-      for (const range of copyRanges(size, options.copyPartSize)) {
-        const PartNumber = parts.length + 1;
-        const part = await client.send(
-          new UploadPartCopyCommand({
-            Bucket,
-            Key: destinationKey,
-            UploadId,
-            PartNumber,
-            CopySource,
-            CopySourceRange: `bytes=${range.start}-${range.end}`,
-            CopySourceIfMatch: etag,
-          }),
-        );
-        parts.push({ PartNumber, ETag: part.CopyPartResult?.ETag });
-      }
-      await client.send(
-        new CompleteMultipartUploadCommand({
-          Bucket,
-          Key: destinationKey,
-          UploadId,
-          MultipartUpload: { Parts: parts },
-        }),
-      );
-    } catch (error) {
-      await client
-        .send(new AbortMultipartUploadCommand({ Bucket, Key: destinationKey, UploadId }))
-        .catch(() => {});
-      throw error;
-    }
-  }
-
   async function move(sourcePath: string, destinationPath: string): Promise<void> {
     const source = await head(sourcePath);
     if (source === undefined) throw new DriverNotFoundError(sourcePath);
-    await copy(keyOf(sourcePath), keyOf(destinationPath), source.ContentLength ?? 0, source.ETag ?? '*');
+    await copyObject(
+      {
+        client,
+        bucket: Bucket,
+        objectParameters,
+        copyPartSize: options.copyPartSize,
+        maxSingleCopy: options.maxSingleCopy ?? MAX_SINGLE_COPY,
+      },
+      {
+        sourceKey: keyOf(sourcePath),
+        destinationKey: keyOf(destinationPath),
+        size: source.ContentLength ?? 0,
+        etag: source.ETag ?? '*',
+      },
+    );
     // only once the copy stands: a failure before here leaves the source as it was
     await client.send(new DeleteObjectCommand({ Bucket, Key: keyOf(sourcePath) }));
   }

@@ -29,7 +29,7 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import type { DriverWriter } from '@zot-ts/oci-store';
-import { copyRanges, copySourceOf } from './copy-ranges.js';
+import { copyRanges, copySourceOf } from './server-copy.js';
 import { MIN_PART_SIZE } from './options.js';
 
 export interface S3WriterOptions {
