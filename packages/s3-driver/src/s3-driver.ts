@@ -23,9 +23,9 @@ import {
   type StorageDriver,
 } from '@zot-ts/oci-store';
 import { createS3Client, isNotFound } from './client.js';
-import { copyObject } from './server-copy.js';
 import { MAX_SINGLE_COPY, type S3DriverOptions } from './options.js';
 import { createS3Writer } from './s3-writer.js';
+import { copyObject } from './server-copy.js';
 
 export interface S3Driver extends StorageDriver {
   /** The SDK client, for callers that need one more request (tests, the benchmark). */

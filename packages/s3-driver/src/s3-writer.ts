@@ -29,8 +29,8 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import type { DriverWriter } from '@zot-ts/oci-store';
-import { copyRanges, copySourceOf } from './server-copy.js';
 import { MIN_PART_SIZE } from './options.js';
+import { copyRanges, copySourceOf } from './server-copy.js';
 
 export interface S3WriterOptions {
   client: S3Client;

@@ -4,9 +4,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyRanges } from '../src/server-copy.js';
 import { MIN_PART_SIZE, s3DriverOptionsFrom } from '../src/options.js';
 import { createS3Driver } from '../src/s3-driver.js';
+import { copyRanges } from '../src/server-copy.js';
 import { type S3Engine, startS3Engine } from '../src/testing/index.js';
 
 let engine: S3Engine;
