@@ -12,6 +12,7 @@ import { type S3Engine, startS3Engine } from '@zot-ts/s3-driver/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientsE2eAvailable, expectAllClientStepsPassed, runClientsE2e } from './clients-e2e-runner.js';
 import { sha256, startTestRegistry, type TestRegistry } from './helpers.js';
+import { eventually, sample } from './metrics-helpers.js';
 
 let engine: S3Engine;
 const registries: TestRegistry[] = [];
@@ -260,6 +261,58 @@ describe('registry on S3 (Ceph RGW)', () => {
     const hex = digest.slice('sha256:'.length);
     expect((await bucket.stat(`remote/app/blobs/sha256/${hex}`))?.size).toBe(content.length);
     expect(await bucket.stat(`local/app/blobs/sha256/${hex}`)).toBeUndefined();
+  }, 30_000);
+
+  it('measures zot_repo_storage_bytes in the bucket (a deduped placeholder counts 0 bytes, as in zot)', async () => {
+    const registry = await startTestRegistry({
+      extensions: { metrics: { enable: true } },
+      storage: { storageDriver: engine.storageDriver('sized'), dedupe: true, remoteCache: false, gc: false },
+    });
+    registries.push(registry);
+    const config = Buffer.from('{"architecture":"amd64","os":"linux"}');
+    const layer = randomBytes(100_000);
+    for (const repository of ['sized/one', 'sized/two']) {
+      for (const blob of [config, layer]) {
+        const pushed = await fetch(`${registry.url}/v2/${repository}/blobs/uploads/?digest=${sha256(blob)}`, {
+          method: 'POST',
+          body: blob,
+          headers: { 'Content-Type': 'application/octet-stream' },
+        });
+        expect(pushed.status).toBe(201);
+      }
+      const manifest = JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: {
+          mediaType: 'application/vnd.oci.image.config.v1+json',
+          digest: sha256(config),
+          size: config.length,
+        },
+        layers: [
+          { mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha256(layer), size: layer.length },
+        ],
+      });
+      const put = await fetch(`${registry.url}/v2/${repository}/manifests/v1`, {
+        method: 'PUT',
+        body: manifest,
+        headers: { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' },
+      });
+      expect(put.status).toBe(201);
+    }
+    const bucket = engine.driver('sized');
+    const bytesIn = async (repository: string) => {
+      let bytes = 0;
+      for await (const file of bucket.walk(repository))
+        if (!file.path.includes('/.uploads/')) bytes += file.size;
+      return bytes;
+    };
+    const [one, two] = [await bytesIn('sized/one'), await bytesIn('sized/two')];
+    // the second repository's layer and config are placeholders: it is the smaller by at least the layer
+    expect(one - two).toBeGreaterThanOrEqual(layer.length);
+    await eventually(registry, (families) => {
+      expect(sample(families, 'zot_repo_storage_bytes', { repo: 'sized/one' })).toBe(one);
+      expect(sample(families, 'zot_repo_storage_bytes', { repo: 'sized/two' })).toBe(two);
+    });
   }, 30_000);
 
   it('streams a 200 MiB blob in and out of a `zot serve` process whose peak RSS grows far less', async () => {
