@@ -9,7 +9,9 @@
 // - deleting an origin that still has names first moves its bytes onto one of them (which becomes the new
 //   origin of the rest), so the bytes live while any name does, as with a link count;
 // - the record is written before the placeholder: a crash between them leaves a record with no
-//   placeholder, which nothing reads (only an empty file is looked up) and promotion skips.
+//   placeholder, which nothing reads (only an empty file is looked up) and promotion skips;
+// - a promotion moves the bytes first and repoints the other names after; a crash in between is healed
+//   on read (a name whose origin is gone finds the heir among the origin's names).
 // The store serialises placement and deletion of one digest with its digest lock, which covers races
 // between a link and a delete of the same bytes (across instances once the locks are shared).
 import type { DriverStat, StorageDriver } from '@zot-ts/oci-store';
@@ -23,8 +25,15 @@ export function withPlaceholderLinks(driver: StorageDriver, records: LinkRecords
     const origin = await records.originOf(path);
     if (origin === undefined) return { path, stat: own };
     const stat = await driver.stat(origin);
-    // an origin gone without promotion (deleted behind our back): the placeholder reads as what it is
-    return stat === undefined || stat.isDirectory ? { path, stat: own } : { path: origin, stat };
+    if (stat !== undefined && !stat.isDirectory) return { path: origin, stat };
+    // The origin is gone. A promotion that stopped half way (a crash after the bytes moved to the heir,
+    // before the other names were repointed) leaves the heir still listed under the old origin: find it.
+    for (const name of await records.namesOf(origin)) {
+      const sibling = await driver.stat(name);
+      if (sibling !== undefined && !sibling.isDirectory && sibling.size > 0)
+        return { path: name, stat: sibling };
+    }
+    return { path, stat: own };
   }
 
   /** Before `path`'s bytes go: hand them to a live name, which becomes the origin of the others. */
