@@ -5,6 +5,7 @@
 import type { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
+  CopyObjectCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -25,7 +26,7 @@ import {
 import { createS3Client, isNotFound } from './client.js';
 import { MAX_SINGLE_COPY, type S3DriverOptions } from './options.js';
 import { createS3Writer } from './s3-writer.js';
-import { copyObject } from './server-copy.js';
+import { copyObject, copySourceOf } from './server-copy.js';
 
 export interface S3Driver extends StorageDriver {
   /** The SDK client, for callers that need one more request (tests, the benchmark). */
@@ -110,25 +111,47 @@ export function createS3Driver(options: S3DriverOptions): S3Driver {
   }
 
   async function move(sourcePath: string, destinationPath: string): Promise<void> {
-    const source = await head(sourcePath);
-    if (source === undefined) throw new DriverNotFoundError(sourcePath);
-    await copyObject(
-      {
-        client,
-        bucket: Bucket,
-        objectParameters,
-        copyPartSize: options.copyPartSize,
-        maxSingleCopy: options.maxSingleCopy ?? MAX_SINGLE_COPY,
-      },
-      {
-        sourceKey: keyOf(sourcePath),
-        destinationKey: keyOf(destinationPath),
-        size: source.ContentLength ?? 0,
-        etag: source.ETag ?? '*',
-      },
-    );
+    const maxSingleCopy = options.maxSingleCopy ?? MAX_SINGLE_COPY;
+    if (!(await copiedInOneRequest(sourcePath, destinationPath, maxSingleCopy))) {
+      const source = await head(sourcePath);
+      if (source === undefined) throw new DriverNotFoundError(sourcePath);
+      await copyObject(
+        { client, bucket: Bucket, objectParameters, copyPartSize: options.copyPartSize, maxSingleCopy },
+        {
+          sourceKey: keyOf(sourcePath),
+          destinationKey: keyOf(destinationPath),
+          size: source.ContentLength ?? 0,
+          etag: source.ETag ?? '*',
+        },
+      );
+    }
     // only once the copy stands: a failure before here leaves the source as it was
     await client.send(new DeleteObjectCommand({ Bucket, Key: keyOf(sourcePath) }));
+  }
+
+  /**
+   * One CopyObject, without asking the size first: every blob a registry moves is far below S3's 5 GiB
+   * single-copy limit, so a push saves a HEAD. False when S3 refuses for size (400), or when a test lowered
+   * the limit: the caller then asks the size and copies in parts.
+   */
+  async function copiedInOneRequest(sourcePath: string, destinationPath: string, maxSingleCopy: number) {
+    if (maxSingleCopy < MAX_SINGLE_COPY) return false;
+    try {
+      await client.send(
+        new CopyObjectCommand({
+          Bucket,
+          Key: keyOf(destinationPath),
+          CopySource: copySourceOf(Bucket, keyOf(sourcePath)),
+          ...objectParameters,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) throw new DriverNotFoundError(sourcePath);
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 400)
+        return false;
+      throw error;
+    }
   }
 
   async function deleteKeys(keys: string[]): Promise<void> {
