@@ -2,7 +2,7 @@
 // rate limit gate -> request log -> CORS -> health -> extensions (extend) -> the distribution-spec API.
 
 import type { Writable } from 'node:stream';
-import type { ZotConfig } from '@zot-ts/config';
+import type { StorageOptions, ZotConfig } from '@zot-ts/config';
 import { createLmdbMetaStore, metadbPathsUnder } from '@zot-ts/metadb';
 import type { MetaStore } from '@zot-ts/metastore';
 import {
@@ -32,6 +32,7 @@ import { composeUi } from './features/ui.js';
 import { type HealthState, healthRoutes } from './health.js';
 import { createLogger, type Logger, type LogSink, openSink } from './log-sink.js';
 import { requestLog } from './request-log.js';
+import { storageDriverOf } from './storage-drivers.js';
 
 /** What callers (tests, auth, metrics) may add without touching this file. */
 export interface RegistryExtensions {
@@ -71,11 +72,15 @@ export function storeOptionsOf(config: ZotConfig): Parameters<typeof createStore
         'a storageDriver holds the images; zot refuses to start the same way ("no storage config provided")',
     );
   }
-  const subPaths: Record<string, { rootDirectory: string; dedupe: boolean; commit: boolean }> = {};
-  for (const [prefix, sub] of Object.entries(storage.subPaths ?? {})) {
-    subPaths[prefix] = { rootDirectory: sub.rootDirectory, dedupe: sub.dedupe, commit: sub.commit };
-  }
-  return { rootDirectory: storage.rootDirectory, dedupe: storage.dedupe, commit: storage.commit, subPaths };
+  // a storageDriver (s3) holds the section's images; rootDirectory stays the local directory for metadata
+  const rootOf = (options: StorageOptions) => {
+    const remote = storageDriverOf(options);
+    const root = { rootDirectory: options.rootDirectory, dedupe: options.dedupe, commit: options.commit };
+    return remote === undefined ? root : { ...root, ...remote };
+  };
+  const subPaths: Record<string, ReturnType<typeof rootOf>> = {};
+  for (const [prefix, sub] of Object.entries(storage.subPaths ?? {})) subPaths[prefix] = rootOf(sub);
+  return { ...rootOf(storage), subPaths };
 }
 
 /** hono/cors options from http.allowOrigin: comma-separated origins, unset means "*" (zot). */

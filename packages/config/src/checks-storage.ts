@@ -44,9 +44,29 @@ function checkRootConflicts(stores: Store[], issues: IssueList): void {
   }
 }
 
+/** The s3 block as distribution's s3-aws driver reads it: a bucket, and an endpoint that is a URL. */
+function checkS3Driver(driver: Node, at: string[], issues: IssueList): void {
+  if (!hasText(driver.bucket)) issues.add([...at, 'bucket'], 'is required by the s3 storage driver');
+  const endpoint = textAt(driver.regionendpoint);
+  if (endpoint === undefined || endpoint === '') return;
+  // distribution: an endpoint without a scheme gets https:// (http:// when secure is false)
+  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
+    issues.add([...at, 'regionendpoint'], `${JSON.stringify(endpoint)} is not an http(s) URL`);
+}
+
 function checkStore(store: Store, issues: IssueList): void {
   const { options, at } = store;
-  const remote = objectAt(options.storageDriver) !== undefined;
+  const storageDriver = objectAt(options.storageDriver);
+  if (storageDriver !== undefined && storageDriver.name === 's3')
+    checkS3Driver(storageDriver, [...at, 'storageDriver'], issues);
+  const remote = storageDriver !== undefined;
   const cacheDriver = objectAt(options.cacheDriver);
   if (options.dedupe !== false && remote && options.remoteCache === true && cacheDriver === undefined) {
     issues.add(

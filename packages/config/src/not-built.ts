@@ -76,7 +76,7 @@ const warn = (key: string, effect: string, askedAt: NotBuiltSetting['askedAt']):
 // One line per setting, so that a feature that lands deletes exactly its line.
 // biome-ignore format: one line per setting (see above)
 export const NOT_BUILT_SETTINGS: readonly NotBuiltSetting[] = [
-  refuse('storage.storageDriver', 'remote storage drivers (s3, gcs) are not built yet; refused, since images would land on local disk instead', (c) => inStorage(c, 'storageDriver', (o) => o.storageDriver !== undefined)),
+  refuse('storage.storageDriver', 'only the s3 storage driver is built: gcs is refused, since images would land on local disk instead', (c) => inStorage(c, 'storageDriver', (o) => o.storageDriver !== undefined && o.storageDriver.name !== 's3')),
   // boltdb is zot's local dedupe cache: what we do on disk (hard links), so it is not refused
   refuse('storage.cacheDriver', 'remote dedupe caches (dynamodb, redis) are not built yet; refused (local dedupe, boltdb, is built)', (c) => inStorage(c, 'cacheDriver', (o) => o.cacheDriver !== undefined && o.cacheDriver.name !== 'boltdb')),
   warn('extensions.sync', 'mirroring is not built yet: nothing is synced', (c) => extensionOn(c, 'sync')),

@@ -15,10 +15,12 @@ import {
 
 const base = { storage: { rootDirectory: '/var/lib/zot' } };
 const s3 = { name: 's3', region: 'us-east-1', bucket: 'zot', rootdirectory: '/zot' };
+const gcs = { name: 'gcs', bucket: 'zot', rootdirectory: '/zot' };
 
 /** key -> a config asking for that key. */
 const examples: Record<string, Record<string, unknown>> = {
-  'storage.storageDriver': { storage: { rootDirectory: '/zot', storageDriver: s3, dedupe: false } },
+  // s3 is built; gcs is not
+  'storage.storageDriver': { storage: { rootDirectory: '/zot', storageDriver: gcs, dedupe: false } },
   'storage.cacheDriver': {
     storage: { rootDirectory: '/var/lib/zot', cacheDriver: { name: 'redis', url: 'redis://127.0.0.1:6379' } },
   },
@@ -107,11 +109,25 @@ describe('NOT_BUILT_SETTINGS', () => {
     ).toEqual([]);
   });
 
-  it('refuses a storage driver under a subPath, naming its key, with CONFIG_NOT_BUILT', () => {
+  it('accepts the s3 storage driver, globally and under a subPath', () => {
+    const config = parseConfig({
+      storage: {
+        rootDirectory: '/zot',
+        storageDriver: s3,
+        dedupe: false,
+        subPaths: {
+          '/a': { rootDirectory: '/a', storageDriver: { ...s3, rootdirectory: '/a' }, dedupe: false },
+        },
+      },
+    });
+    expect(findNotBuiltSettings(config)).toEqual([]);
+  });
+
+  it('refuses a storage driver other than s3 under a subPath, naming its key, with CONFIG_NOT_BUILT', () => {
     const config = parseConfig({
       storage: {
         rootDirectory: '/var/lib/zot',
-        subPaths: { '/a': { rootDirectory: '/a', storageDriver: s3, dedupe: false } },
+        subPaths: { '/a': { rootDirectory: '/a', storageDriver: gcs, dedupe: false } },
       },
     });
     let caught: unknown;
@@ -123,7 +139,7 @@ describe('NOT_BUILT_SETTINGS', () => {
     expect(caught).toBeInstanceOf(ConfigError);
     expect((caught as ConfigError).code).toBe('CONFIG_NOT_BUILT');
     expect((caught as ConfigError).issues).toEqual([
-      { path: 'storage.subPaths["/a"].storageDriver', message: expect.stringContaining('not built yet') },
+      { path: 'storage.subPaths["/a"].storageDriver', message: expect.stringContaining('gcs is refused') },
     ]);
   });
 

@@ -149,6 +149,23 @@ describe('parseConfig', () => {
     ).toBe(false);
   });
 
+  it('checks the s3 block as zot verify does: a bucket, and a regionendpoint that is an http(s) URL', () => {
+    const storage = (storageDriver: object) => ({
+      storage: { rootDirectory: '/r', dedupe: false, storageDriver },
+    });
+    expect(issuesOf(storage({ name: 's3', regionendpoint: 'http://ceph:7480' }))).toEqual([
+      'storage.storageDriver.bucket: is required by the s3 storage driver',
+    ]);
+    expect(issuesOf(storage({ name: 's3', bucket: 'b', regionendpoint: 'ftp://x' }))).toEqual([
+      'storage.storageDriver.regionendpoint: "ftp://x" is not an http(s) URL',
+    ]);
+    expect(issuesOf(storage({ name: 's3', bucket: 'b', regionendpoint: 'http://[::1' }))).toHaveLength(1);
+    // distribution adds the scheme to a bare host
+    expect(() =>
+      parseConfig(storage({ name: 's3', bucket: 'b', regionendpoint: 's3.example.com:9000' })),
+    ).not.toThrow();
+  });
+
   it('keeps retention.delay at gcDelay unless written, and zero with gc off', () => {
     const retention = { policies: [] };
     expect(

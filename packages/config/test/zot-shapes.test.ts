@@ -46,7 +46,11 @@ describe('parseConfig > booleans written as strings (viper decodes weakly)', () 
       'extensions.search.enable: expected true or false, got "yes"',
     ]);
     const config = parseConfig({
-      storage: { rootDirectory: '/srv/zot', dedupe: false, storageDriver: { name: 's3', secure: 'false' } },
+      storage: {
+        rootDirectory: '/srv/zot',
+        dedupe: false,
+        storageDriver: { name: 's3', bucket: 'b', secure: 'false' },
+      },
     });
     expect(config.storage.storageDriver?.secure).toBe('false');
   });

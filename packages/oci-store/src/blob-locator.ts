@@ -5,11 +5,17 @@ import { BLOBS_DIR, digestOfBlobFile } from './layout.js';
 import type { StorageDriver } from './storage-driver.js';
 import type { Digest } from './store-types.js';
 
+/**
+ * The dedupe index. A stale or missing entry only costs a second copy (placement checks what `find`
+ * returns). An implementation on a remote store may return a promise from `add` and `remove`: placement
+ * waits for `add`, so another instance finds the blob as soon as its push is acknowledged; other callers
+ * do not wait, and such promises never reject.
+ */
 export interface BlobLocator {
   /** A driver path holding `digest`, other than `exceptPath`, if one is known. */
   find(digest: Digest, exceptPath?: string): Promise<string | undefined>;
-  add(digest: Digest, path: string): void;
-  remove(digest: Digest, path: string): void;
+  add(digest: Digest, path: string): void | Promise<void>;
+  remove(digest: Digest, path: string): void | Promise<void>;
 }
 
 export function createBlobLocator(driver: StorageDriver): BlobLocator {

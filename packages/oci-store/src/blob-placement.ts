@@ -26,12 +26,13 @@ export async function placeBlob(
       const existing = await locator.find(digest, destination);
       if (existing !== undefined && (await linkQuietly(context, existing, destination))) {
         await driver.delete(sourcePath);
-        locator.add(digest, destination);
+        await locator.add(digest, destination);
         return { deduped: true };
       }
     }
     await driver.move(sourcePath, destination);
-    locator.add(digest, destination);
+    // awaited: a shared (remote) index then names the blob before the push is acknowledged
+    await locator.add(digest, destination);
     return { deduped: false };
   });
 }

@@ -68,10 +68,11 @@ export function createStoreContext(options: {
   dedupe: boolean;
   maxManifestSize: number;
   repositoryOf: StoreContext['repositoryOf'];
+  locator?: BlobLocator;
 }): StoreContext {
   return {
     ...options,
-    locator: createBlobLocator(options.driver),
+    locator: options.locator ?? createBlobLocator(options.driver),
     uploads: new Map(),
     summaries: new SummaryCache(),
     manifestBodies: new ManifestBodyCache(),

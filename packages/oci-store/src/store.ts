@@ -1,6 +1,7 @@
 // createStore: the entry point. Routes each repository to its storage root (the default one, or the
 // subPath whose prefix is the longest match, as zot's StoreController does), and lists, scrubs and
 // emits events across all of them.
+import type { BlobLocator } from './blob-locator.js';
 import { createCatalogCache } from './catalog.js';
 import { createEventHub } from './events.js';
 import { createLocalDriver } from './local-driver.js';
@@ -23,6 +24,11 @@ export interface StoreRootOptions {
   commit?: boolean;
   /** Use this driver instead of the local disk under rootDirectory. */
   driver?: StorageDriver;
+  /**
+   * Where dedupe finds an existing copy of a digest. Default: an index of this process, built by one walk of
+   * the root. A remote root shared by several instances passes one they all read (see BlobLocator).
+   */
+  locator?: BlobLocator;
 }
 
 export interface CreateStoreOptions extends StoreRootOptions {
@@ -55,6 +61,7 @@ export function createStore(options: CreateStoreOptions): Store {
       dedupe: root.dedupe ?? true,
       maxManifestSize,
       repositoryOf: (name) => repositoryIn(name),
+      ...(root.locator === undefined ? {} : { locator: root.locator }),
     });
 
   const defaultContext = makeContext(options);

@@ -6,7 +6,10 @@ import { readAll } from './fixtures.js';
 export function describeDriver(
   name: string,
   create: () => Promise<{ driver: StorageDriver; dispose: () => Promise<void> }>,
+  /** `canLink: false` for drivers with no second names (S3): the link test then checks they say so. */
+  traits: { canLink?: boolean } = {},
 ) {
+  const canLink = traits.canLink ?? true;
   const withDriver = (test: (driver: StorageDriver) => Promise<void>) => async () => {
     const { driver, dispose } = await create();
     try {
@@ -97,7 +100,15 @@ export function describeDriver(
       }),
     );
 
-    it(
+    it.runIf(!canLink)(
+      'has no links and says so (dedupe then works above the driver)',
+      withDriver(async (driver) => {
+        expect(driver.canLink).toBe(false);
+        expect(driver.link).toBeUndefined();
+      }),
+    );
+
+    it.runIf(canLink)(
       'links a second name to the same bytes, refusing an existing destination',
       withDriver(async (driver) => {
         expect(driver.canLink).toBe(true);

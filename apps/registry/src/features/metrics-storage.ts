@@ -17,8 +17,10 @@ import type { Logger } from '../log-sink.js';
 
 export interface StorageRoots {
   rootDirectory: string;
+  /** The root's remote driver (S3), when it has one; else the local disk under rootDirectory. */
+  driver?: StorageDriver;
   /** zot `storage.subPaths`: repository name prefix ("/a") -> its own root. */
-  subPaths: Record<string, { rootDirectory: string }>;
+  subPaths: Record<string, { rootDirectory: string; driver?: StorageDriver }>;
 }
 
 export interface RepoSizeTracker {
@@ -134,12 +136,12 @@ export function createRepoSizeTracker(options: RepoSizeTrackerOptions): RepoSize
  * repositories (`a/b` inside `a/`) are not counted. Undefined when the repository is gone.
  */
 export function createRepoSizer(roots: StorageRoots): (repository: string) => Promise<number | undefined> {
-  const defaultDriver = createLocalDriver({ rootDirectory: roots.rootDirectory });
+  const defaultDriver = roots.driver ?? createLocalDriver({ rootDirectory: roots.rootDirectory });
   // longest prefix first, whole name components, as the store (and zot's StoreController) routes names
   const subDrivers = Object.entries(roots.subPaths)
     .map(([prefix, root]) => ({
       prefix: prefix.replace(/^\/+|\/+$/g, ''),
-      driver: createLocalDriver({ rootDirectory: root.rootDirectory }),
+      driver: root.driver ?? createLocalDriver({ rootDirectory: root.rootDirectory }),
     }))
     .filter((entry) => entry.prefix !== '')
     .sort((a, b) => b.prefix.length - a.prefix.length);

@@ -3,7 +3,9 @@
 // default), at extensions.metrics.prometheus.path, default "/metrics". One RegistryMetrics per server, on
 // its own prom-client Registry: store events feed it, oci-api's observer and a middleware feed the HTTP
 // metrics, and the scrape route serves it under accessControl.metrics.
+import type { StorageOptions } from '@zot-ts/config';
 import { createRegistryMetrics } from '@zot-ts/gc-metrics';
+import { storageDriverOf } from '../storage-drivers.js';
 import { registryVersion } from '../version.js';
 import type { Feature, FeatureContext } from './feature.js';
 import { createRequestMetrics } from './metrics-requests.js';
@@ -54,8 +56,14 @@ export async function composeMetrics(context: FeatureContext): Promise<Feature> 
 
 function storageRootsOf(context: FeatureContext): StorageRoots {
   const { storage } = context.config;
+  // a root on S3 is measured there (placeholders of deduped blobs count 0 bytes, as in zot's S3 walk)
+  const rootOf = (options: StorageOptions) => {
+    const remote = storageDriverOf(options);
+    return remote === undefined
+      ? { rootDirectory: options.rootDirectory }
+      : { rootDirectory: options.rootDirectory, driver: remote.driver };
+  };
   const subPaths: StorageRoots['subPaths'] = {};
-  for (const [prefix, sub] of Object.entries(storage.subPaths ?? {}))
-    subPaths[prefix] = { rootDirectory: sub.rootDirectory };
-  return { rootDirectory: storage.rootDirectory, subPaths };
+  for (const [prefix, sub] of Object.entries(storage.subPaths ?? {})) subPaths[prefix] = rootOf(sub);
+  return { ...rootOf(storage), subPaths };
 }
