@@ -219,9 +219,10 @@ export async function composeRegistry(
     },
     async close() {
       for (const feature of [...features].reverse()) await feature.close?.();
-      // after the features: GC and the tag-time recorder flush their last writes into the metadata store
-      await Promise.all([metaStore.close(), logSink.close(), auditSink?.close()]);
+      // after the features: GC and the tag-time recorder flush their last writes into the metadata store.
+      // Scale-out first: it gives up the GC lease over the Redis connection the metadata store then closes
       await scaleOut.close();
+      await Promise.all([metaStore.close(), logSink.close(), auditSink?.close()]);
     },
   };
 }

@@ -2,10 +2,14 @@
 // (redis://[user:password@]host:port[/db], rediss:// with TLS) or `addr`. `zot verify` checks the url's shape
 // here; reaching Redis is `serve`'s check (it connects at start and names the url, without its password).
 import type { IssueList, Node } from './check-helpers.js';
+import { isDuration } from './duration.js';
 
 export function checkRedisDriver(driver: Node | undefined, at: string[], issues: IssueList): void {
   if (driver === undefined || driver.name !== 'redis') return;
-  const { url, addr } = driver;
+  const { url, addr, lockttl } = driver;
+  // zot-ts's own key: how long a dead instance's locks outlive it (docs/scale-out.md)
+  if (lockttl !== undefined && (typeof lockttl !== 'string' || !isDuration(lockttl)))
+    issues.add([...at, 'lockttl'], 'must be a duration such as "30s"');
   if (url === undefined) {
     if (addr === undefined) issues.add([...at, 'url'], 'is required for the redis driver (or addr)');
     return;

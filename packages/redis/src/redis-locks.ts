@@ -1,8 +1,8 @@
 // oci-store's Locks on a shared Redis, so that instances sharing one storage root (or bucket) serialise
 // index.json updates per repository, blob placement per digest and upload sessions per key.
 //
-// - Acquire: a fencing token from INCR fence:<key> (monotonic per key, never reused), then
-//   SET lock:<key> <token> NX PX ttl. Waiting is first in-process (one queue per key, FIFO, so one instance never
+// - Acquire: one Lua step takes lock:<key> when free (PX ttl) and stores in it a fencing token from
+//   INCR fence:<key> (monotonic per key, never reused). Waiting is first in-process (one queue per key, FIFO, so one instance never
 //   sends more than one contender per key to Redis), then across instances: woken by a pub/sub message on release,
 //   or by a jittered backoff (a lost message, or a holder that died, costs at most one backoff step).
 // - Hold: renewed every ttl/3 while the work runs (a long push keeps its lock); the renewal is a compare-and-
@@ -47,6 +47,13 @@ export class LockLostError extends Error {
   readonly code = 'LOCK_LOST';
 }
 
+// KEYS: lock, fence counter. ARGV: ttl. Takes the lock when free and gives it the next fencing token, in one
+// step: a token drawn before waiting would be older than one drawn by a later arrival that got the lock first.
+const ACQUIRE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local token = redis.call('INCR', KEYS[2])
+redis.call('SET', KEYS[1], token, 'PX', ARGV[1])
+return token`;
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('DEL', KEYS[1]); redis.call('PUBLISH', KEYS[2], ARGV[1]); return 1
@@ -94,9 +101,15 @@ export async function createRedisLocks(options: RedisLocksOptions): Promise<Redi
     });
 
   async function acquire(key: string): Promise<string> {
-    const token = String(await redis.incr(`${prefix}fence:${key}`));
     for (let attempt = 0; ; attempt++) {
-      if ((await redis.set(`${prefix}lock:${key}`, `${token}`, 'PX', ttlMs, 'NX')) === 'OK') return token;
+      const token = (await redis.eval(
+        ACQUIRE,
+        2,
+        `${prefix}lock:${key}`,
+        `${prefix}fence:${key}`,
+        ttlMs,
+      )) as number;
+      if (token !== 0) return String(token);
       const backoff = Math.min(maxBackoffMs, 5 * 2 ** Math.min(attempt, 6));
       await waitForRelease(key, backoff / 2 + Math.random() * (backoff / 2));
     }

@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 describe('RedisLocks', () => {
-  it('serialises one repository across instances: a read-modify-write never loses an increment', async () => {
+  it('serialises one repository across instances: no lost increment, and every holder passes its fence check', async () => {
     const prefix = `t-${randomUUID()}:`;
     const [a, b, c] = await Promise.all([instance(prefix), instance(prefix), instance(prefix)]);
     const counter = connect();
@@ -38,6 +38,8 @@ describe('RedisLocks', () => {
           maxInside = Math.max(maxInside, inside);
           const value = Number((await counter.get(`${prefix}n`)) ?? 0);
           await sleep(2);
+          // every holder, however long it queued, holds the newest fencing token when it commits
+          await [a, b, c][i % 3]?.checkFence('app');
           await counter.set(`${prefix}n`, String(value + 1));
           inside--;
         }),

@@ -11,7 +11,7 @@
 // the first instance, SET NX).
 import { randomBytes } from 'node:crypto';
 import type { SessionKeys } from '@zot-ts/auth';
-import type { ZotConfig } from '@zot-ts/config';
+import { parseDuration, type ZotConfig } from '@zot-ts/config';
 import type { SessionStore } from '@zot-ts/metastore';
 import {
   connectRedis,
@@ -84,7 +84,14 @@ export async function composeScaleOut(config: ZotConfig, logger: Logger): Promis
       opened.push(() => metaStore.close());
       const subscriber = await connectRedis(url);
       opened.push(async () => void subscriber.disconnect());
-      const locks = await createRedisLocks({ redis: metaStore.redis, subscriber, prefix: metaStore.prefix });
+      // zot-ts's own knob (zot has no such key): how long a dead instance's locks outlive it. Default 30s.
+      const lockTtl = stringParameter(cache, 'lockttl');
+      const locks = await createRedisLocks({
+        redis: metaStore.redis,
+        subscriber,
+        prefix: metaStore.prefix,
+        ...(lockTtl === undefined ? {} : { ttlMs: parseDuration(lockTtl) }),
+      });
       opened.push(() => locks.close());
       const lease = createGcLease({ redis: metaStore.redis, prefix: metaStore.prefix });
       opened.push(() => lease.close());
