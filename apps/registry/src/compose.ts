@@ -124,7 +124,10 @@ export async function composeRegistry(
   const logger = createLogger(logSink, config.log.level);
   const health: HealthState = { started: false, shuttingDown: false };
   // with a redis cacheDriver (docs/scale-out.md): metadata, locks, GC lease and sessions shared in Redis
-  const scaleOut = await composeScaleOut(config, logger);
+  const scaleOut = await composeScaleOut(config, logger).catch(async (error: unknown) => {
+    await Promise.all([logSink.close(), auditSink?.close()]);
+    throw error;
+  });
   const store = await createStore({
     ...storeOptionsOf(config),
     ...repositoryQuotaOf(config, logger),

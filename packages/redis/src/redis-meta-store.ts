@@ -17,6 +17,8 @@ export interface RedisMetaStoreOptions {
   url: string;
   /** Put before every key (zot's keyprefix); default "zot". A ':' is added when missing. */
   keyPrefix?: string;
+  /** Tag pulls share one write per repository per this many ms (default 0); the registry batches them. */
+  pullSettleMs?: number;
 }
 
 export interface RedisMetaStore extends MetaStore {
@@ -65,6 +67,11 @@ export async function createRedisMetaStore(options: RedisMetaStoreOptions): Prom
   const prefix = normaliseKeyPrefix(options.keyPrefix);
   const engine = createOptimisticTx(redis);
   const backend = createRedisRepoMetaBackend(engine, prefix);
+  const tagTimes = redisTagTimes(
+    engine,
+    prefix,
+    options.pullSettleMs === undefined ? {} : { pullSettleMs: options.pullSettleMs },
+  );
   let closed = false;
   const live = <T extends object>(store: T): T =>
     new Proxy(store, {
@@ -83,13 +90,14 @@ export async function createRedisMetaStore(options: RedisMetaStoreOptions): Prom
     users: live(redisUsers(engine, prefix)),
     apiKeys: live(redisApiKeys(engine, prefix)),
     sessions: live(redisSessions(engine, prefix)),
-    tagTimes: live(redisTagTimes(engine, prefix)),
+    tagTimes: live(tagTimes),
     signatureResults: live(redisSignatureResults(redis, prefix)),
     repos: live(createRepoMetaStore(backend)),
     userPrefs: live(createUserPrefsStore(backend)),
     async close() {
       if (closed) return;
       closed = true;
+      await tagTimes.flush().catch(() => undefined);
       await redis.quit().catch(() => redis.disconnect());
     },
   };

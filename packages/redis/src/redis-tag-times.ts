@@ -7,7 +7,20 @@ import type { OptimisticTx, TxView } from './optimistic-tx.js';
 
 const isDigest = (reference: string): boolean => reference.includes(':');
 
-export function redisTagTimes(engine: OptimisticTx, prefix: string): TagTimeStore {
+export interface RedisTagTimesOptions {
+  /**
+   * Pulls wait this long and share one transaction per repository (default 0: each pull is written at once).
+   * Every manifest GET records one; a pull lost with a crashed instance only makes retention keep a tag longer.
+   */
+  pullSettleMs?: number;
+}
+
+export function redisTagTimes(
+  engine: OptimisticTx,
+  prefix: string,
+  options: RedisTagTimesOptions = {},
+): TagTimeStore & { flush(): Promise<void> } {
+  const settleMs = options.pullSettleMs ?? 0;
   const keyOf = (repository: string, tag: string) => `${prefix}tagtime:${repository}\0${tag}`;
   const tagsOf = (repository: string) => `${prefix}tagtimes:${repository}`;
   const recordOf = (view: TxView, repository: string, tag: string): TagTimeRecord | undefined => {
@@ -20,9 +33,47 @@ export function redisTagTimes(engine: OptimisticTx, prefix: string): TagTimeStor
       .map((tag) => recordOf(view, repository, tag))
       .filter((record): record is TagTimeRecord => record !== undefined);
 
+  const applyPulls = (repository: string, pulls: Map<string, { count: number; at: Date }>) =>
+    engine.write((view) => {
+      const everyTag = [...pulls.keys()].some(isDigest) ? all(view, repository) : [];
+      for (const [reference, { count, at }] of pulls) {
+        const matches = isDigest(reference)
+          ? everyTag.filter((record) => record.digest === reference)
+          : [recordOf(view, repository, reference)].filter((record) => record !== undefined);
+        for (const record of matches) {
+          const current = recordOf(view, repository, record.tag) ?? record;
+          view.set(
+            keyOf(repository, record.tag),
+            encodeRecord({ ...current, lastPulledAt: at, pullCount: current.pullCount + count }),
+          );
+        }
+      }
+    });
+
+  // Pulls waiting for their shared write: repository -> reference -> how many and the latest time.
+  let pending = new Map<string, Map<string, { count: number; at: Date }>>();
+  let pendingWrite:
+    | { promise: Promise<void>; resolve(): void; reject(e: unknown): void; timer: NodeJS.Timeout }
+    | undefined;
+  const flush = (): Promise<void> => {
+    if (!pendingWrite) return Promise.resolve();
+    const { promise, resolve, reject, timer } = pendingWrite;
+    clearTimeout(timer);
+    pendingWrite = undefined;
+    const batch = pending;
+    pending = new Map();
+    Promise.all([...batch].map(([repository, pulls]) => applyPulls(repository, pulls))).then(
+      () => resolve(),
+      reject,
+    );
+    return promise;
+  };
+
   return {
-    recordPush: (repository, tag, digest, at) =>
-      engine.write((view) => {
+    flush,
+    recordPush: async (repository, tag, digest, at) => {
+      await flush(); // pulls recorded before this push count for the digest they saw
+      return engine.write((view) => {
         const existing = recordOf(view, repository, tag);
         const next: TagTimeRecord = { repository, tag, digest, pushedAt: at, pullCount: 0 };
         // a re-push of the same digest keeps the pull history; a new digest starts afresh
@@ -32,24 +83,40 @@ export function redisTagTimes(engine: OptimisticTx, prefix: string): TagTimeStor
         }
         view.set(keyOf(repository, tag), encodeRecord(next));
         view.sadd(tagsOf(repository), tag);
-      }),
-    recordPull: (repository, reference, at) =>
-      engine.write((view) => {
-        const matches = isDigest(reference)
-          ? all(view, repository).filter((record) => record.digest === reference)
-          : [recordOf(view, repository, reference)].filter((record) => record !== undefined);
-        for (const record of matches) {
-          view.set(
-            keyOf(repository, record.tag),
-            encodeRecord({ ...record, lastPulledAt: at, pullCount: record.pullCount + 1 }),
-          );
-        }
-      }),
-    list: (repository) => engine.read((view) => all(view, repository)),
-    forget: (repository, tag) =>
-      engine.write((view) => {
+      });
+    },
+    recordPull(repository, reference, at) {
+      if (settleMs === 0) return applyPulls(repository, new Map([[reference, { count: 1, at }]]));
+      const pulls = pending.get(repository) ?? new Map<string, { count: number; at: Date }>();
+      pending.set(repository, pulls);
+      const seen = pulls.get(reference);
+      if (seen) {
+        seen.count++;
+        seen.at = at;
+      } else pulls.set(reference, { count: 1, at });
+      if (!pendingWrite) {
+        let resolve = () => undefined as void;
+        let reject = (_error: unknown) => undefined as void;
+        const promise = new Promise<void>((onDone, onError) => {
+          resolve = onDone;
+          reject = onError;
+        });
+        const timer = setTimeout(flush, settleMs);
+        timer.unref(); // close() flushes what is left
+        pendingWrite = { promise, resolve, reject, timer };
+      }
+      return pendingWrite.promise;
+    },
+    list: async (repository) => {
+      await flush();
+      return engine.read((view) => all(view, repository));
+    },
+    forget: async (repository, tag) => {
+      await flush();
+      return engine.write((view) => {
         view.del(keyOf(repository, tag));
         view.srem(tagsOf(repository), tag);
-      }),
+      });
+    },
   };
 }

@@ -18,6 +18,10 @@ describeMetaStoreContract('RedisMetaStore', () =>
   createRedisMetaStore({ url: redis.url, keyPrefix: `t-${randomUUID()}` }),
 );
 
+describeMetaStoreContract('RedisMetaStore with batched pulls', () =>
+  createRedisMetaStore({ url: redis.url, keyPrefix: `t-${randomUUID()}`, pullSettleMs: 50 }),
+);
+
 describe('RedisMetaStore across instances', () => {
   const image = (digest: string) => ({
     digest,
@@ -52,7 +56,7 @@ describe('RedisMetaStore across instances', () => {
   it('a session and an API key made through one instance are found through another', async () => {
     const keyPrefix = `t-${randomUUID()}`;
     const [a, b] = await Promise.all([
-      createRedisMetaStore({ url: redis.url, keyPrefix }),
+      createRedisMetaStore({ url: redis.url, keyPrefix, pullSettleMs: 20 }),
       createRedisMetaStore({ url: redis.url, keyPrefix }),
     ]);
     try {

@@ -80,6 +80,8 @@ export async function composeScaleOut(config: ZotConfig, logger: Logger): Promis
       const metaStore = await createRedisMetaStore({
         url,
         keyPrefix: stringParameter(cache, 'keyprefix') ?? 'zot',
+        // every manifest GET records a pull time: batch those writes, as the embedded store does
+        pullSettleMs: 1000,
       });
       opened.push(() => metaStore.close());
       const subscriber = await connectRedis(url);
