@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../src/index.js';
 
-const issuesOf = (config: object): Array<{ path: string; message: string }> => {
+const issuesOf = (config: object): ReadonlyArray<{ path: string; message: string }> => {
   try {
     parseConfig(config);
     return [];

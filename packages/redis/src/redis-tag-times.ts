@@ -95,8 +95,8 @@ export function redisTagTimes(
         seen.at = at;
       } else pulls.set(reference, { count: 1, at });
       if (!pendingWrite) {
-        let resolve = () => undefined as void;
-        let reject = (_error: unknown) => undefined as void;
+        let resolve: () => void = () => undefined;
+        let reject: (error: unknown) => void = () => undefined;
         const promise = new Promise<void>((onDone, onError) => {
           resolve = onDone;
           reject = onError;
