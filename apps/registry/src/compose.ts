@@ -25,6 +25,7 @@ import { composeMetrics } from './features/metrics.js';
 import { repositoryQuotaOf } from './features/quota.js';
 import { composeRateLimit } from './features/ratelimit.js';
 import { createRequestActor } from './features/request-actor.js';
+import { composeScaleOut } from './features/scale-out.js';
 import { composeScrub } from './features/scrub.js';
 import { composeSearch } from './features/search.js';
 import { composeSignatures } from './features/signatures.js';
@@ -128,13 +129,24 @@ export async function composeRegistry(
     config.log.audit === undefined ? undefined : openSink(config.log.audit, stdout);
   const logger = createLogger(logSink, config.log.level);
   const health: HealthState = { started: false, shuttingDown: false };
-  const store = await createStore({ ...storeOptionsOf(config), ...repositoryQuotaOf(config, logger) });
-  // one LMDB file under the storage root; the first wave's .zot-ts-meta directory is imported once
-  const metaStore = await createLmdbMetaStore({
-    ...metadbPathsUnder(config.storage.rootDirectory),
-    // every manifest GET records a pull time: batch those writes (a time lost in a crash only keeps a tag)
-    pullSettleMs: 1000,
+  // with a redis cacheDriver (docs/scale-out.md): metadata, locks, GC lease and sessions shared in Redis
+  const scaleOut = await composeScaleOut(config, logger).catch(async (error: unknown) => {
+    await Promise.all([logSink.close(), auditSink?.close()]);
+    throw error;
   });
+  const store = await createStore({
+    ...storeOptionsOf(config),
+    ...repositoryQuotaOf(config, logger),
+    ...(scaleOut.locks === undefined ? {} : { locks: scaleOut.locks }),
+  });
+  // else one LMDB file under the storage root; the first wave's .zot-ts-meta directory is imported once
+  const metaStore =
+    scaleOut.metaStore ??
+    (await createLmdbMetaStore({
+      ...metadbPathsUnder(config.storage.rootDirectory),
+      // every manifest GET records a pull time: batch those writes (a time lost in a crash only keeps a tag)
+      pullSettleMs: 1000,
+    }));
 
   // Features in order: auth first, because later ones (metrics, key upload) ask it who is calling.
   const context: FeatureContext = {
@@ -143,6 +155,7 @@ export async function composeRegistry(
     logger,
     metaStore,
     actor: createRequestActor(),
+    scaleOut,
     ...(auditSink === undefined ? {} : { audit: auditSink }),
     ...(extensions.now === undefined ? {} : { now: extensions.now }),
   };
@@ -168,6 +181,7 @@ export async function composeRegistry(
     // what the features before it opened (watchers, timers, subscriptions) and the log files
     for (const feature of features.reverse()) await feature.close?.().catch(() => undefined);
     await Promise.all([metaStore.close(), logSink.close(), auditSink?.close()]);
+    await scaleOut.close();
     throw error;
   }
 
@@ -215,7 +229,9 @@ export async function composeRegistry(
     },
     async close() {
       for (const feature of [...features].reverse()) await feature.close?.();
-      // after the features: GC and the tag-time recorder flush their last writes into the metadata store
+      // after the features: GC and the tag-time recorder flush their last writes into the metadata store.
+      // Scale-out first: it gives up the GC lease over the Redis connection the metadata store then closes
+      await scaleOut.close();
       await Promise.all([metaStore.close(), logSink.close(), auditSink?.close()]);
     },
   };

@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { refuseNotBuiltSettings, type ZotConfig } from '@zot-ts/config';
 import { type ComposedRegistry, composeRegistry, type RegistryExtensions } from './compose.js';
+import { sharedCacheDriverOf } from './features/scale-out.js';
 import {
   type ConfigReloadOutcome,
   type ConfigWatchOptions,
@@ -50,7 +51,11 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Runn
   await checkConfiguredFiles(config);
   const roots = storageRootsOf(config);
   await prepareStorageRoots(roots);
-  const storageLock = await lockStorageRoots(roots.map((root) => root.path));
+  // Several instances share one storage only with the redis cacheDriver (their locks are in Redis); otherwise the
+  // root is this process's alone
+  const storageLock = sharedCacheDriverOf(config)
+    ? { paths: [], release: async () => undefined }
+    : await lockStorageRoots(roots.map((root) => root.path));
   let registry: Awaited<ReturnType<typeof composeRegistry>>;
   try {
     registry = await composeRegistry(config, options);

@@ -42,6 +42,8 @@ const refusedLikeZot: Record<string, RegExp> = {
   // an S3 store with the example's placeholder region ("REGION_NAME"): distribution's s3 driver refuses a
   // region that is no AWS region when no regionendpoint is given, and so zot's server stops; ours stops too
   'config-sync-ecr-credential-helper.json': /region/i,
+  // no Redis listens on localhost:6379 here; zot's NewCookieStore fails on its ping the same way
+  'config-remote-session-store-redis.json': /cannot reach redis at redis:\/\/localhost:6379/,
 };
 
 let workspace: ExampleWorkspace;

@@ -2,6 +2,7 @@
 // validateAuthzPolicies, validateOpenIDConfig, validateLDAP, validateMTLS, validateHTTP).
 import { hasText, type IssueList, listAt, type Node, objectAt, textAt } from './check-helpers.js';
 import { globProblem, regexProblem } from './patterns.js';
+import { checkRedisDriver } from './redis-url-check.js';
 
 const MTLS_ATTRIBUTES = [
   'commonname',
@@ -145,6 +146,7 @@ export function checkHttp(config: Node, issues: IssueList): void {
   checkOpenId(auth, issues);
   checkBearer(auth, issues);
   checkMtls(http, auth, issues);
+  checkRedisDriver(objectAt(auth.sessionDriver), ['http', 'auth', 'sessionDriver'], issues);
   if (objectAt(auth.sessionDriver)?.name === 'redis' && hasText(auth.sessionKeysFile)) {
     issues.add(['http', 'auth', 'sessionKeysFile'], 'cannot be used with the redis session driver');
   }

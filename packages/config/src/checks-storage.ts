@@ -2,6 +2,7 @@
 // validateStorageConfig, validateCacheConfig, validateStorageConfigSection, validateExtensionsConfig, validateSync).
 import { hasText, type IssueList, listAt, type Node, objectAt, textAt } from './check-helpers.js';
 import { globProblem, regexProblem } from './patterns.js';
+import { checkRedisDriver } from './redis-url-check.js';
 
 interface Store {
   at: string[];
@@ -74,6 +75,7 @@ function checkStore(store: Store, issues: IssueList): void {
       'is required: dedupe on remote storage keeps its cache remotely (or set remoteCache to false)',
     );
   }
+  checkRedisDriver(cacheDriver, [...at, 'cacheDriver'], issues);
   if (cacheDriver !== undefined && options.remoteCache === true && !remote && cacheDriver.name !== 'redis') {
     issues.add([...at, 'cacheDriver', 'name'], 'local storage can only use the redis remote cache');
   }

@@ -28,6 +28,14 @@ export interface NotBuiltFinding {
   message: string;
 }
 
+/** A redis cacheDriver we can connect to: by `url`, or by one `addr` (not a cluster, not a sentinel group). */
+function isSingleRedis(driver: { name: string; [parameter: string]: unknown }): boolean {
+  if (driver.name !== 'redis' || driver.master_name !== undefined) return false;
+  if (typeof driver.url === 'string') return true;
+  const addr = driver.addr;
+  return typeof addr === 'string' || (Array.isArray(addr) && addr.length === 1);
+}
+
 /** `storage` and every `storage.subPaths[...]` entry, with the path each is spelt at. */
 function storageSections(config: ZotConfig): Array<{ path: string; options: StorageOptions }> {
   return [
@@ -78,10 +86,9 @@ const warn = (key: string, effect: string, askedAt: NotBuiltSetting['askedAt']):
 export const NOT_BUILT_SETTINGS: readonly NotBuiltSetting[] = [
   refuse('storage.storageDriver', 'only the s3 storage driver is built: gcs is refused, since images would land on local disk instead', (c) => inStorage(c, 'storageDriver', (o) => o.storageDriver !== undefined && o.storageDriver.name !== 's3')),
   // boltdb is zot's local dedupe cache: what we do on disk (hard links), so it is not refused
-  refuse('storage.cacheDriver', 'remote dedupe caches (dynamodb, redis) are not built yet; refused (local dedupe, boltdb, is built)', (c) => inStorage(c, 'cacheDriver', (o) => o.cacheDriver !== undefined && o.cacheDriver.name !== 'boltdb')),
+  refuse('storage.cacheDriver', 'dynamodb, and redis by cluster or sentinel (several addr, master_name), are not built; refused (boltdb, local dedupe, and redis by url or one addr are built)', (c) => inStorage(c, 'cacheDriver', (o) => o.cacheDriver !== undefined && o.cacheDriver.name !== 'boltdb' && !isSingleRedis(o.cacheDriver))),
   warn('extensions.sync', 'mirroring is not built yet: nothing is synced', (c) => extensionOn(c, 'sync')),
   warn('extensions.search.cve', 'no vulnerability scanner is built: CVE queries answer with an error saying so', (c) => when(c.extensions?.search?.enable === true && c.extensions.search.cve !== undefined, 'extensions.search.cve')),
-  warn('http.auth.sessionDriver', 'the redis session driver is not built yet: sessions stay in this process', (c) => when(c.http.auth?.sessionDriver?.name === 'redis', 'http.auth.sessionDriver')),
   warn('http.auth.openid.providers.<name>.keypath', 'private_key_jwt client authentication is not built yet: the provider is sent clientsecret', openidKeypaths),
   warn('http.readTimeout', 'not applied: the server uses its own header (30s) and idle (120s) timeouts', (c) => when(c.http.readTimeout !== undefined, 'http.readTimeout')),
   warn('http.writeTimeout', 'not applied: the server uses its own header (30s) and idle (120s) timeouts', (c) => when(c.http.writeTimeout !== undefined, 'http.writeTimeout')),

@@ -22,7 +22,7 @@ const examples: Record<string, Record<string, unknown>> = {
   // s3 is built; gcs is not
   'storage.storageDriver': { storage: { rootDirectory: '/zot', storageDriver: gcs, dedupe: false } },
   'storage.cacheDriver': {
-    storage: { rootDirectory: '/var/lib/zot', cacheDriver: { name: 'redis', url: 'redis://127.0.0.1:6379' } },
+    storage: { rootDirectory: '/var/lib/zot', cacheDriver: { name: 'dynamodb', region: 'us-east-1' } },
   },
   'storage.maxRepos': { storage: { rootDirectory: '/var/lib/zot', maxRepos: 10 } },
   'extensions.sync': {
@@ -141,6 +141,17 @@ describe('NOT_BUILT_SETTINGS', () => {
     expect((caught as ConfigError).issues).toEqual([
       { path: 'storage.subPaths["/a"].storageDriver', message: expect.stringContaining('gcs is refused') },
     ]);
+  });
+
+  it('accepts a redis cacheDriver by url or by one addr, and refuses a cluster or a sentinel group', () => {
+    const withCache = (cacheDriver: object) =>
+      findNotBuiltSettings(parseConfig({ storage: { rootDirectory: '/var/lib/zot', cacheDriver } }));
+    expect(withCache({ name: 'redis', url: 'redis://127.0.0.1:6379', keyprefix: 'zot' })).toEqual([]);
+    expect(withCache({ name: 'redis', addr: ['127.0.0.1:6379'] })).toEqual([]);
+    expect(withCache({ name: 'redis', addr: ['h1:6379', 'h2:6379'] }).map((f) => f.key)).toEqual([
+      'storage.cacheDriver',
+    ]);
+    expect(withCache({ name: 'redis', addr: ['h1:6379'], master_name: 'm' })).toHaveLength(1);
   });
 
   it('returns the warnings when nothing is refused', () => {

@@ -127,6 +127,7 @@ export function createLocalDriver(options: LocalDriverOptions): StorageDriver {
         return {
           size: info.size,
           modifiedAt: info.mtime,
+          changedAt: info.ctime,
           isDirectory: info.isDirectory(),
           // an atomic replace (temp + rename) brings a new inode, so even a same-size rewrite within one
           // mtime tick reads as a new version

@@ -52,6 +52,8 @@ export function createManifestStore(context: StoreContext, repository: string): 
     const blobPath = layout.blobPath(repository, digest);
     // read before the disk: a deletion after this point bumps the generation and drops what we keep
     const generation = context.blobDeletions;
+    // Several instances: another one's deletion does not move this counter, but `describe` above read index.json
+    // (cached only per file version), so the digest is live; a body under a digest never changes.
     const cached = context.manifestBodies.get(blobPath, generation);
     if (cached !== undefined) return { digest, mediaType, content: cached, size: cached.byteLength };
     const content = await driver.getContent(blobPath);
@@ -96,8 +98,9 @@ export function createManifestStore(context: StoreContext, repository: string): 
     const descriptor: Descriptor = { mediaType: summary.mediaType, digest, size: content.byteLength };
     const tagExisted = await context.locks.withRepoLock(repository, async () => {
       // GC decides and deletes under this lock: when it deleted anything since the checks above, check
-      // again, so index.json never names a manifest whose blobs went in between
-      if (context.blobDeletions !== deletionsBeforeCheck) {
+      // again, so index.json never names a manifest whose blobs went in between. Locks shared between instances
+      // (checkFence present) mean another instance's GC may have deleted without moving our counter: check always
+      if (context.blobDeletions !== deletionsBeforeCheck || context.locks.checkFence !== undefined) {
         await assertBlobsPresent(required);
         await storeManifestBlob();
       }
@@ -109,7 +112,10 @@ export function createManifestStore(context: StoreContext, repository: string): 
         changed ||= outcome.changed;
         moved ||= outcome.previous !== undefined;
       }
-      if (changed) await writeIndex(driver, repository, index);
+      if (changed) {
+        await context.locks.checkFence?.(repository);
+        await writeIndex(driver, repository, index);
+      }
       return moved;
     });
 
@@ -157,6 +163,7 @@ export function createManifestStore(context: StoreContext, repository: string): 
         delete untagged.annotations;
         index.manifests.push(untagged);
       }
+      await context.locks.checkFence?.(repository);
       await writeIndex(driver, repository, index);
       if (
         parsed.kind === 'digest' &&

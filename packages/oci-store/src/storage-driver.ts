@@ -6,6 +6,11 @@ import type { Readable } from 'node:stream';
 export interface DriverStat {
   size: number;
   modifiedAt: Date;
+  /**
+   * Local disk: the inode's change time. A new hard link (dedupe) moves it but not the mtime, so GC counts it: a
+   * blob another instance just linked (its in-process touch record is not ours) still looks young.
+   */
+  changedAt?: Date;
   isDirectory: boolean;
   /**
    * Differs whenever the file's bytes may differ (local disk: inode, mtime in nanoseconds, size), so readers

@@ -14,6 +14,7 @@ import {
   loadHtpasswd,
   loadSessionKeysFile,
   type MtlsIdentityResolver,
+  type SessionKeys,
   type SessionService,
 } from '@zot-ts/auth';
 import type { ZotConfig } from '@zot-ts/config';
@@ -66,8 +67,10 @@ export async function loadAuthMethods(input: {
   metaStore: MetaStore;
   logger: Logger;
   now: () => Date;
+  /** Sessions shared by several instances (Redis) and the cookie keys they all use (scale-out.ts). */
+  sharedSessions?: { store: MetaStore['sessions']; keys: SessionKeys };
 }): Promise<AuthMethods> {
-  const { config, metaStore, logger, now } = input;
+  const { config, metaStore, logger, now, sharedSessions } = input;
   const auth = config.http.auth;
   const methods: AuthMethods = { enabled: authEnabledIn(config) };
 
@@ -93,9 +96,11 @@ export async function loadAuthMethods(input: {
     methods.apiKeys !== undefined
   ) {
     methods.sessions = createSessionService({
-      metaStore,
+      metaStore: sharedSessions === undefined ? metaStore : { ...metaStore, sessions: sharedSessions.store },
       ...(auth?.sessionKeysFile === undefined
-        ? {}
+        ? sharedSessions === undefined
+          ? {}
+          : { keys: sharedSessions.keys }
         : { keys: await loadSessionKeysFile(auth.sessionKeysFile) }),
       ...(auth?.secureSession === undefined ? {} : { secureSession: auth.secureSession }),
       now,

@@ -61,7 +61,14 @@ export async function composeAuth(context: FeatureContext): Promise<{ feature: F
     onEvaluationError: ({ path, error }) =>
       logger.warn('access policy condition failed to evaluate (denied)', { path, error: String(error) }),
   });
-  const methods = await loadAuthMethods({ config, metaStore, logger, now });
+  const sharedSessions = context.scaleOut?.sessions;
+  const methods = await loadAuthMethods({
+    config,
+    metaStore,
+    logger,
+    now,
+    ...(sharedSessions === undefined ? {} : { sharedSessions }),
+  });
 
   const oidc = await composeOidc(context, {
     sessions: methods.sessions,

@@ -11,6 +11,7 @@ import type { Logger, LogSink } from '../log-sink.js';
 import type { AuthFeature } from './auth.js';
 import type { SignatureTrustSource } from './metadata-trust.js';
 import type { RequestActor } from './request-actor.js';
+import type { ScaleOut } from './scale-out.js';
 
 export interface FeatureContext {
   config: ZotConfig;
@@ -33,6 +34,8 @@ export interface FeatureContext {
   actor: RequestActor;
   /** Injected clock for tests (policies, retention). */
   now?: () => Date;
+  /** What several instances share through Redis (GC lease, sessions), when configured (scale-out.ts). */
+  scaleOut?: ScaleOut;
 }
 
 export interface Feature {

@@ -56,9 +56,16 @@ export async function composeGc(context: FeatureContext): Promise<GcFeature> {
       async run(signal) {
         // no flush here: a recorded time is in the metastore's memory at once (retention reads that); only
         // its write to disk is batched
-        const started = performance.now();
-        const summary = await job.runAll(signal);
-        logPass(logger, root.prefix, summary, performance.now() - started);
+        const pass = async (passSignal: AbortSignal) => {
+          const started = performance.now();
+          const summary = await job.runAll(passSignal);
+          logPass(logger, root.prefix, summary, performance.now() - started);
+        };
+        // several instances on one storage (scale-out): only the holder of the GC lease collects
+        const lease = context.scaleOut?.lease;
+        if (lease === undefined) return pass(signal);
+        // a skipped pass logs nothing: the holder's pass is logged there
+        await lease.runExclusive(`gc:${root.prefix}`, pass, signal);
       },
       onError(error) {
         logger.error('gc pass failed', {

@@ -89,7 +89,13 @@ export function composeScrub(context: FeatureContext): Feature {
   const schedule = createPassSchedule({
     intervalMs,
     async run(signal) {
-      for (const root of storageRootsOf(config)) await scrubRoot(root, signal);
+      const pass = async (passSignal: AbortSignal) => {
+        for (const root of storageRootsOf(config)) await scrubRoot(root, passSignal);
+      };
+      // several instances on one storage (scale-out): one scrubs, the others skip
+      const lease = context.scaleOut?.lease;
+      if (lease === undefined) await pass(signal);
+      else await lease.runExclusive('scrub', pass, signal);
     },
     onError(error) {
       logger.error('scrub pass failed', {

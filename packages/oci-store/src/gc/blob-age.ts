@@ -11,6 +11,13 @@ export async function isOlderThan(
 ): Promise<{ old: boolean; size: number }> {
   const info = await context.driver.stat(path);
   if (!info) return { old: true, size: 0 };
-  const lastWrite = Math.max(info.modifiedAt.getTime(), context.blobTouches.lastTouch(path) ?? 0);
+  // The touch record is this instance's. With locks shared between instances (checkFence), ctime also counts: a
+  // hard link made by another instance moves it. (Not otherwise: backdating a file with utimes moves ctime too.)
+  const shared = context.locks.checkFence !== undefined;
+  const lastWrite = Math.max(
+    info.modifiedAt.getTime(),
+    shared ? (info.changedAt?.getTime() ?? 0) : 0,
+    context.blobTouches.lastTouch(path) ?? 0,
+  );
   return { old: lastWrite + delayMs <= now, size: info.size };
 }

@@ -112,7 +112,10 @@ export function createGcJob(options: GcJobOptions): GcJob {
           }
         }
         if (retentionDry) events.length = 0;
-        else if (removals.length > 0) await writeIndex(context.driver, repository, planned);
+        else if (removals.length > 0) {
+          await context.locks.checkFence?.(repository);
+          await writeIndex(context.driver, repository, planned);
+        }
         signal?.throwIfAborted();
         // with retention dryRun alone, blobs follow the index as it is (zot); a whole dry run reports
         // what the planned index would free
