@@ -50,7 +50,11 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Runn
   await checkConfiguredFiles(config);
   const roots = storageRootsOf(config);
   await prepareStorageRoots(roots);
-  const storageLock = await lockStorageRoots(roots.map((root) => root.path));
+  // a worker of a cluster (http.workers): the primary holds the roots' lock for all of its workers
+  const storageLock =
+    options.worker === undefined
+      ? await lockStorageRoots(roots.map((root) => root.path))
+      : { paths: [], release: async () => undefined };
   let registry: Awaited<ReturnType<typeof composeRegistry>>;
   try {
     registry = await composeRegistry(config, options);

@@ -1,8 +1,12 @@
 // createStore: the entry point. Routes each repository to its storage root (the default one, or the
 // subPath whose prefix is the longest match, as zot's StoreController does), and lists, scrubs and
 // emits events across all of them.
+
+import { join } from 'node:path';
 import { createCatalogCache } from './catalog.js';
 import { createEventHub } from './events.js';
+import { createFileLocks } from './file-locks.js';
+import { createFileCounter } from './generation-counter.js';
 import { createLocalDriver } from './local-driver.js';
 import { createInProcessLocks, type Locks } from './locks.js';
 import { assertRepositoryName } from './name.js';
@@ -38,11 +42,24 @@ export interface CreateStoreOptions extends StoreRootOptions {
   maxRepositories?: number;
   /** Told of each push the repository quota refused. */
   onQuotaRefused?: (refusal: QuotaRefusal) => void;
+  /**
+   * Several processes on this host serve the same roots (`http.workers`): locks become lock files under
+   * `<root>/.zot-ts-locks` (unless `locks` is given) and the deletion and catalog generations files under
+   * `<root>/.zot-ts-generations`, so every process sees the others' writes. Local roots only.
+   */
+  crossProcess?: boolean;
 }
+
+/** Where cross-process lock files live under a storage root (a dot directory: never a repository). */
+export const LOCKS_DIR = '.zot-ts-locks';
+const GENERATIONS_DIR = '.zot-ts-generations';
 
 export function createStore(options: CreateStoreOptions): Store {
   const events = createEventHub(options.onObserverError);
-  const locks = options.locks ?? createInProcessLocks();
+  const crossProcess = options.crossProcess === true;
+  const locks =
+    options.locks ??
+    (crossProcess ? createFileLocks(join(options.rootDirectory, LOCKS_DIR)) : createInProcessLocks());
   const maxManifestSize = options.maxManifestSize ?? 4 * 1024 * 1024;
   const catalogCache = createCatalogCache();
 
@@ -55,6 +72,14 @@ export function createStore(options: CreateStoreOptions): Store {
       dedupe: root.dedupe ?? true,
       maxManifestSize,
       repositoryOf: (name) => repositoryIn(name),
+      ...(crossProcess && root.driver === undefined
+        ? {
+            counters: {
+              blobDeletions: createFileCounter(join(root.rootDirectory, GENERATIONS_DIR, 'blob-deletions')),
+              catalogGeneration: createFileCounter(join(root.rootDirectory, GENERATIONS_DIR, 'repositories')),
+            },
+          }
+        : {}),
     });
 
   const defaultContext = makeContext(options);
@@ -77,6 +102,13 @@ export function createStore(options: CreateStoreOptions): Store {
       : createRepositoryQuota({
           maxRepositories: options.maxRepositories,
           listRepositories: () => allRepositories(),
+          // other processes create repositories too: count from storage, under one lock for all of them
+          ...(crossProcess
+            ? {
+                rescanMs: 0,
+                serialiseAcrossProcesses: (work) => locks.withKeyLock('quota:repository-creations', work),
+              }
+            : {}),
           ...(options.onQuotaRefused === undefined ? {} : { onRefused: options.onQuotaRefused }),
         });
   if (quota !== undefined) events.subscribe(quota.observe);
