@@ -51,12 +51,16 @@ function errnoOf(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException).code;
 }
 
+/**
+ * Tokens of the lock files this process holds now, over all its FileLocks (two stores on one root in one
+ * process, as tests make them): our pid in a file with a token not here is a previous life (pid 1 again).
+ */
+const heldTokens = new Set<string>();
+
 export function createFileLocks(directory: string, options: FileLocksOptions = {}): Locks {
   const emptyStaleMs = options.emptyStaleMs ?? 5_000;
   mkdirSync(directory, { recursive: true });
   const me = { pid: process.pid, startTime: processStartTime(process.pid) };
-  /** Tokens of the files this process holds now: our pid in a file with another token is a previous life. */
-  const heldTokens = new Set<string>();
   const inner = createInProcessLocks();
 
   const pathOf = (key: string): string =>

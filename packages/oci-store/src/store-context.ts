@@ -71,8 +71,10 @@ export function createStoreContext(options: {
   repositoryOf: StoreContext['repositoryOf'];
   /** Shared with other processes on this root (`createFileCounter`); in-process by default. */
   counters?: { blobDeletions: GenerationCounter; catalogGeneration: GenerationCounter };
+  /** Shared with other processes on this root (`SharedBlobTouches`); in-process by default. */
+  blobTouches?: BlobTouches;
 }): StoreContext {
-  const { counters: shared, ...rest } = options;
+  const { counters: shared, blobTouches, ...rest } = options;
   const counters = shared ?? {
     blobDeletions: createInProcessCounter(),
     catalogGeneration: createInProcessCounter(),
@@ -83,7 +85,7 @@ export function createStoreContext(options: {
     uploads: new Map(),
     summaries: new SummaryCache(),
     manifestBodies: new ManifestBodyCache(),
-    blobTouches: new BlobTouches(),
+    blobTouches: blobTouches ?? new BlobTouches(),
   } as Omit<StoreContext, 'blobDeletions' | 'catalogGeneration'>;
   // read and bumped as numbers (`context.blobDeletions += 1`) where they are used; a counter behind them, so
   // that processes sharing the root see each other's bumps: any assignment is one bump

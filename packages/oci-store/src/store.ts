@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createCatalogCache } from './catalog.js';
 import { createEventHub } from './events.js';
 import { createFileLocks } from './file-locks.js';
+import { SharedBlobTouches } from './gc/blob-touches-shared.js';
 import { createFileCounter } from './generation-counter.js';
 import { createLocalDriver } from './local-driver.js';
 import { createInProcessLocks, type Locks } from './locks.js';
@@ -44,8 +45,9 @@ export interface CreateStoreOptions extends StoreRootOptions {
   onQuotaRefused?: (refusal: QuotaRefusal) => void;
   /**
    * Several processes on this host serve the same roots (`http.workers`): locks become lock files under
-   * `<root>/.zot-ts-locks` (unless `locks` is given) and the deletion and catalog generations files under
-   * `<root>/.zot-ts-generations`, so every process sees the others' writes. Local roots only.
+   * `<root>/.zot-ts-locks` (unless `locks` is given); the deletion and catalog generations and GC's record of
+   * recent blob placements go under `<root>/.zot-ts-generations`, so every process sees the others' writes.
+   * Local roots only.
    */
   crossProcess?: boolean;
 }
@@ -78,6 +80,7 @@ export function createStore(options: CreateStoreOptions): Store {
               blobDeletions: createFileCounter(join(root.rootDirectory, GENERATIONS_DIR, 'blob-deletions')),
               catalogGeneration: createFileCounter(join(root.rootDirectory, GENERATIONS_DIR, 'repositories')),
             },
+            blobTouches: new SharedBlobTouches(join(root.rootDirectory, GENERATIONS_DIR, 'blob-touches')),
           }
         : {}),
     });
