@@ -328,6 +328,15 @@ async function main(): Promise<void> {
       }),
     );
     print(row('manifest GET by tag x4000 c=16', manifestReads, rssOf(server.pid).rss));
+    // the catalog of every repository the pushes made (one per size and concurrency)
+    const catalogReads = await measured(server.pid, () =>
+      runPool(1000, 16, async () => {
+        const result = await http(url, 'GET', '/v2/_catalog');
+        expectStatus(result, 200, 'catalog');
+        return result.bytes;
+      }),
+    );
+    print(row('catalog x1000 c=16', catalogReads, rssOf(server.pid).rss));
     const after = rssOf(server.pid);
     print(
       `# server RSS: start ${(before.rss / MiB).toFixed(0)} MiB, end ${(after.rss / MiB).toFixed(0)} MiB, peak ${(after.peak / MiB).toFixed(0)} MiB` +

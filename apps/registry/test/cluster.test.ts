@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { coordinationDirectoryOf } from '@zot-ts/oci-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from './server-tls-certs.js';
 
@@ -80,6 +81,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   if (primary.exitCode === null) primary.kill('SIGKILL');
+  rmSync(coordinationDirectoryOf(join(directory, 'data')), { recursive: true, force: true });
   rmSync(directory, { recursive: true, force: true });
 });
 

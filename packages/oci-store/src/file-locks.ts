@@ -39,6 +39,9 @@ export function processStartTime(pid: number): string {
   }
 }
 
+/** How often a waiter asks whether the holder of a lock is still alive. */
+const ownerCheckMs = 100;
+
 function parseOwner(text: string): Owner | undefined {
   const [pid, startTime = '', token = ''] = text.trim().split(' ');
   const parsed = Number(pid);
@@ -132,16 +135,23 @@ export function createFileLocks(directory: string, options: FileLocksOptions = {
     const path = pathOf(key);
     const token = randomUUID();
     let pauseMs = 1;
+    let nextOwnerCheck = 0;
     for (;;) {
       if (tryCreate(path, token)) {
         heldTokens.add(token);
         return { path, token };
       }
-      const state = ownerState(path);
-      if (state === 'gone') continue;
-      if (state === 'stale') {
-        removeStale(path);
-        continue;
+      // who holds it (a file read, a signal 0, a /proc read) is asked at once and then every
+      // `ownerCheckMs`: a live holder is the common case, and asking on every poll cost more than the wait
+      const now = Date.now();
+      if (now >= nextOwnerCheck) {
+        nextOwnerCheck = now + ownerCheckMs;
+        const state = ownerState(path);
+        if (state === 'gone') continue;
+        if (state === 'stale') {
+          removeStale(path);
+          continue;
+        }
       }
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
       pauseMs = Math.min(pauseMs * 2, 20);

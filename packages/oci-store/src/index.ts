@@ -1,6 +1,7 @@
 // Public API of @zot-ts/oci-store: what is not exported here is internal.
 
 export { recycleChunk } from './chunk-pool.js';
+export { coordinationDirectoryOf } from './coordination-dir.js';
 export {
   ANNOTATION_REF_NAME,
   cleanDescriptor,
@@ -22,6 +23,7 @@ export {
   tryParseDigest,
 } from './digest.js';
 export { isOciError, OciError, type OciErrorCode, type OciErrorOptions, ociErrorMessages } from './errors.js';
+export { createFileLocks, type FileLocksOptions } from './file-locks.js';
 export { createGcJob } from './gc/gc-job.js';
 export type {
   GcCounts,

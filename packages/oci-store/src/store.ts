@@ -4,6 +4,7 @@
 
 import { join } from 'node:path';
 import { createCatalogCache } from './catalog.js';
+import { coordinationDirectoryOf } from './coordination-dir.js';
 import { createEventHub } from './events.js';
 import { createFileLocks } from './file-locks.js';
 import { SharedBlobTouches } from './gc/blob-touches-shared.js';
@@ -44,16 +45,14 @@ export interface CreateStoreOptions extends StoreRootOptions {
   /** Told of each push the repository quota refused. */
   onQuotaRefused?: (refusal: QuotaRefusal) => void;
   /**
-   * Several processes on this host serve the same roots (`http.workers`): locks become lock files under
-   * `<root>/.zot-ts-locks` (unless `locks` is given); the deletion and catalog generations and GC's record of
-   * recent blob placements go under `<root>/.zot-ts-generations`, so every process sees the others' writes.
-   * Local roots only.
+   * Several processes on this host serve the same roots (`http.workers`): locks become lock files (unless
+   * `locks` is given) and GC's record of recent blob placements marker files, both under /dev/shm
+   * (coordination-dir.ts); the deletion and catalog generations go under `<root>/.zot-ts-generations`. So
+   * every process sees the others' writes. Local roots only.
    */
   crossProcess?: boolean;
 }
 
-/** Where cross-process lock files live under a storage root (a dot directory: never a repository). */
-export const LOCKS_DIR = '.zot-ts-locks';
 const GENERATIONS_DIR = '.zot-ts-generations';
 
 export function createStore(options: CreateStoreOptions): Store {
@@ -61,7 +60,9 @@ export function createStore(options: CreateStoreOptions): Store {
   const crossProcess = options.crossProcess === true;
   const locks =
     options.locks ??
-    (crossProcess ? createFileLocks(join(options.rootDirectory, LOCKS_DIR)) : createInProcessLocks());
+    (crossProcess
+      ? createFileLocks(join(coordinationDirectoryOf(options.rootDirectory), 'locks'))
+      : createInProcessLocks());
   const maxManifestSize = options.maxManifestSize ?? 4 * 1024 * 1024;
   const catalogCache = createCatalogCache();
 
@@ -80,7 +81,7 @@ export function createStore(options: CreateStoreOptions): Store {
               blobDeletions: createFileCounter(join(root.rootDirectory, GENERATIONS_DIR, 'blob-deletions')),
               catalogGeneration: createFileCounter(join(root.rootDirectory, GENERATIONS_DIR, 'repositories')),
             },
-            blobTouches: new SharedBlobTouches(join(root.rootDirectory, GENERATIONS_DIR, 'blob-touches')),
+            blobTouches: new SharedBlobTouches(join(coordinationDirectoryOf(root.rootDirectory), 'touches')),
           }
         : {}),
     });

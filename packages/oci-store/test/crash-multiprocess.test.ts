@@ -4,10 +4,12 @@
 // must be taken over by the next round (each round must make progress), and afterwards every index.json
 // parses, every file under a digest name hashes to it, and every write either child acknowledged is readable.
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { coordinationDirectoryOf } from '../src/coordination-dir.js';
 import { sha256Hex } from '../src/digest.js';
 import { createStore } from '../src/store.js';
 import { readAll, temporaryDirectory } from './fixtures.js';
@@ -55,7 +57,10 @@ async function* filesUnder(directory: string): AsyncGenerator<string> {
 
 describe('crash safety with two processes on one root (kill -9 during uploads and manifest puts)', () => {
   const directory = temporaryDirectory();
-  afterAll(async () => (await directory).remove());
+  afterAll(async () => {
+    rmSync(coordinationDirectoryOf((await directory).path), { recursive: true, force: true });
+    await (await directory).remove();
+  });
 
   it('takes over the killed processes locks, tears nothing, and keeps every acknowledged write', async () => {
     const root = (await directory).path;

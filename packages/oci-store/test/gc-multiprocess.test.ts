@@ -6,11 +6,13 @@
 // succeed, and every image still tagged must pull and verify.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { coordinationDirectoryOf } from '../src/coordination-dir.js';
 import { createGcJob } from '../src/gc/gc-job.js';
 import { mediaTypes } from '../src/media-types.js';
 import { createStore } from '../src/store.js';
@@ -56,7 +58,10 @@ async function verifyPull(store: Store, repository: string, tag: string, digest:
 
 describe('GC with pushes from two other processes on one root', () => {
   const directory = temporaryDirectory();
-  afterAll(async () => (await directory).remove());
+  afterAll(async () => {
+    rmSync(coordinationDirectoryOf((await directory).path), { recursive: true, force: true });
+    await (await directory).remove();
+  });
 
   it('every push succeeds and every image still tagged pulls and verifies', async () => {
     const root = (await directory).path;

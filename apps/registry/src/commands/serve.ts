@@ -6,7 +6,6 @@
 // same command as a worker: a whole registry on the shared port.
 import { defaultConfig, loadConfig } from '@zot-ts/config';
 import { runClusterPrimary, workerCountOf, workerIndexOf } from '../cluster.js';
-import { startRegistry } from '../start-registry.js';
 
 export async function runServe(args: string[]): Promise<number> {
   const [configPath, ...extra] = args;
@@ -24,6 +23,8 @@ export async function runServe(args: string[]): Promise<number> {
     }
   }
   const worker = workerIndex === undefined ? {} : { worker: { index: workerIndex } };
+  // loaded here, not at the top: a cluster primary never serves, so it does not load the registry at all
+  const { startRegistry } = await import('../start-registry.js');
   const running = await startRegistry(
     configPath === undefined ? { config, ...worker } : { config, configPath, ...worker },
   );

@@ -25,8 +25,9 @@ export class SharedBlobTouches extends BlobTouches {
     super.touch(path, at);
     const marker = this.markerOf(path);
     try {
+      // creating or truncating the file sets its mtime to now; only a touch in the past needs utimes
       closeSync(openSync(marker, 'w', 0o644));
-      utimesSync(marker, at / 1000, at / 1000);
+      if (Math.abs(Date.now() - at) > 1000) utimesSync(marker, at / 1000, at / 1000);
     } catch {
       // the in-memory touch still protects the blob from this process's GC; never fail a push for a marker
     }
