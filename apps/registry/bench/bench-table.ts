@@ -58,7 +58,9 @@ function figureOf(label: string, cell: Cell): number {
 }
 
 function unitOf(label: string): string {
-  return label.startsWith('manifest') || label.startsWith('catalog') || label.startsWith('push 1 MiB') ? 'ops/s' : 'MiB/s';
+  return label.startsWith('manifest') || label.startsWith('catalog') || label.startsWith('push 1 MiB')
+    ? 'ops/s'
+    : 'MiB/s';
 }
 
 const separator = process.argv.indexOf('--');
