@@ -125,6 +125,32 @@ describe('zot serve with http.workers: 2', () => {
     }
   }, 20_000);
 
+  it('a chunked upload whose chunks reach different workers ends with the right digest', async () => {
+    const chunks = [Buffer.alloc(70_000, 1), Buffer.alloc(50_000, 2), Buffer.alloc(30_000, 3)];
+    const whole = Buffer.concat(chunks);
+    const started = await send('POST', '/v2/team/chunked/blobs/uploads/');
+    expect(started.status).toBe(202);
+    let location = String(started.headers.location);
+    let offset = 0;
+    // each PATCH on its own connection: the primary hands them to the workers in turn, so every chunk is
+    // appended by a process whose hash state (if any) is behind the file, and must be rebuilt from it
+    for (const chunk of chunks) {
+      const patched = await send('PATCH', location, chunk, {
+        'Content-Type': 'application/octet-stream',
+        'Content-Range': `${offset}-${offset + chunk.length - 1}`,
+      });
+      expect(patched.status).toBe(202);
+      offset += chunk.length;
+      location = String(patched.headers.location);
+    }
+    const separator = location.includes('?') ? '&' : '?';
+    const finished = await send('PUT', `${location}${separator}digest=${digestOf(whole)}`);
+    expect(finished.status).toBe(201);
+    const fetched = await send('GET', `/v2/team/chunked/blobs/${digestOf(whole)}`);
+    expect(fetched.status).toBe(200);
+    expect(fetched.body.equals(whole)).toBe(true);
+  }, 20_000);
+
   it('/metrics counts the requests of every worker', async () => {
     const count = async () => {
       const text = (await send('GET', '/metrics')).body.toString();
@@ -151,6 +177,30 @@ describe('zot serve with http.workers: 2', () => {
     const code = await new Promise<number | null>((done) => second.on('exit', (c) => done(c)));
     expect(code).not.toBe(0);
     expect(text).toContain(`is in use by process ${primary.pid}`);
+  }, 30_000);
+
+  it('stops, status 1, when its workers cannot listen (the port is taken)', async () => {
+    const otherConfig = join(directory, 'taken-port.json');
+    writeFileSync(
+      otherConfig,
+      JSON.stringify({
+        storage: { rootDirectory: join(directory, 'other-data') },
+        http: { address: '127.0.0.1', port: Number(new URL(url).port), workers: 2 },
+        log: { level: 'error' },
+      }),
+    );
+    const other = spawn('node', ['--import', 'tsx', 'apps/registry/src/main.ts', 'serve', otherConfig], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let text = '';
+    other.stderr?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    const code = await new Promise<number | null>((done) => other.on('exit', (c) => done(c)));
+    expect(code).toBe(1);
+    expect(text).toMatch(/worker \d failed to start/);
+    expect(existsSync(join(directory, 'other-data', '.zot-ts.lock'))).toBe(false);
   }, 30_000);
 
   it('starts a worker killed with SIGKILL again, and keeps serving', async () => {

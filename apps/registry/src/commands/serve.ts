@@ -25,9 +25,20 @@ export async function runServe(args: string[]): Promise<number> {
   const worker = workerIndex === undefined ? {} : { worker: { index: workerIndex } };
   // loaded here, not at the top: a cluster primary never serves, so it does not load the registry at all
   const { startRegistry } = await import('../start-registry.js');
-  const running = await startRegistry(
+  const starting = startRegistry(
     configPath === undefined ? { config, ...worker } : { config, configPath, ...worker },
   );
+  if (workerIndex !== undefined) {
+    // a worker that cannot start (the port is taken) must exit: its IPC channel to the primary would keep
+    // it alive, and the primary stops the server when a worker exits before it ever listened
+    starting.catch((error: unknown) => {
+      process.stderr.write(
+        `zot: worker ${workerIndex}: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      process.exit(1);
+    });
+  }
+  const running = await starting;
   running.registry.logger.info('listening', {
     url: running.url,
     rootDirectory: config.storage.rootDirectory,
