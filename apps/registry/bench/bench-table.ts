@@ -50,15 +50,17 @@ function median(values: number[]): number {
     : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
-/** Manifest reads are counted in ops/s, every other cell in MiB/s. */
+/** Manifest and catalog reads are counted in ops/s, every other cell in MiB/s. */
 function figureOf(label: string, cell: Cell): number {
-  return label.startsWith('manifest') || label.startsWith('push 1 MiB')
+  return label.startsWith('manifest') || label.startsWith('catalog') || label.startsWith('push 1 MiB')
     ? cell.opsPerSecond
     : cell.mibPerSecond;
 }
 
 function unitOf(label: string): string {
-  return label.startsWith('manifest') || label.startsWith('push 1 MiB') ? 'ops/s' : 'MiB/s';
+  return label.startsWith('manifest') || label.startsWith('catalog') || label.startsWith('push 1 MiB')
+    ? 'ops/s'
+    : 'MiB/s';
 }
 
 const separator = process.argv.indexOf('--');

@@ -8,7 +8,7 @@
 // its TypeScript sources through tsx instead of as one bundled module (server-bundle.ts), BENCH_ENTRY=<file.mjs>
 // to run a server module built before (experiments on a patched build).
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,12 +42,50 @@ interface IoCounters {
   writeBytes: number;
 }
 
+/**
+ * The server's processes: the one the bench started and its children, recursively (the workers of
+ * `http.workers`, forked by the cluster primary). CPU, RSS and I/O are summed over all of them.
+ */
+function processesOf(pid: number): number[] {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) {
+    const parent = all[i] as number;
+    for (const task of safeList(`/proc/${parent}/task`)) {
+      const children = safeRead(`/proc/${parent}/task/${task}/children`).trim();
+      if (children !== '') all.push(...children.split(' ').map(Number));
+    }
+  }
+  return all;
+}
+
+function safeList(path: string): string[] {
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
+}
+
+function safeRead(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 /** The server's write counters so far; wchar counts socket writes too (responses), write_bytes only the disk. */
 function ioOf(pid: number): IoCounters {
-  if (pid === 0) return { wchar: 0, syscw: 0, writeBytes: 0 };
-  const text = readFileSync(`/proc/${pid}/io`, 'utf8');
-  const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)`, 'm').exec(text)?.[1] ?? 0);
-  return { wchar: field('wchar'), syscw: field('syscw'), writeBytes: field('write_bytes') };
+  const total = { wchar: 0, syscw: 0, writeBytes: 0 };
+  if (pid === 0) return total;
+  for (const one of processesOf(pid)) {
+    const text = safeRead(`/proc/${one}/io`);
+    const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    total.wchar += field('wchar');
+    total.syscw += field('syscw');
+    total.writeBytes += field('write_bytes');
+  }
+  return total;
 }
 
 /** Runs a cell and adds the server's CPU time for it. */
@@ -94,10 +132,15 @@ async function runPool(
 
 /** CPU seconds the process has used so far (user, system): figures the machine's other load disturbs less. */
 function cpuSecondsOf(pid: number): { user: number; system: number } {
-  if (pid === 0) return { user: 0, system: 0 };
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  // utime and stime, in clock ticks (USER_HZ 100)
-  return { user: Number(fields[11] ?? 0) / 100, system: Number(fields[12] ?? 0) / 100 };
+  const total = { user: 0, system: 0 };
+  if (pid === 0) return total;
+  for (const one of processesOf(pid)) {
+    const fields = safeRead(`/proc/${one}/stat`).split(') ')[1]?.split(' ') ?? [];
+    // utime and stime, in clock ticks (USER_HZ 100)
+    total.user += Number(fields[11] ?? 0) / 100;
+    total.system += Number(fields[12] ?? 0) / 100;
+  }
+  return total;
 }
 
 function row(label: string, result: CellResult, rss: number): string {
@@ -122,10 +165,18 @@ function row(label: string, result: CellResult, rss: number): string {
   ].join('  ');
 }
 
-function rssOf(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
-  return { rss: kib('VmRSS'), peak: kib('VmHWM') };
+/** RSS summed over the server's processes, and the largest one process's peak (the per-process budget). */
+function rssOf(pid: number): { rss: number; peak: number; processes: number; largestPeak: number } {
+  const total = { rss: 0, peak: 0, processes: 0, largestPeak: 0 };
+  for (const one of processesOf(pid)) {
+    const status = safeRead(`/proc/${one}/status`);
+    const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
+    total.rss += kib('VmRSS');
+    total.peak += kib('VmHWM');
+    total.largestPeak = Math.max(total.largestPeak, kib('VmHWM'));
+    total.processes += 1;
+  }
+  return total;
 }
 
 /** Layer bodies share one random buffer and differ by a 16-byte suffix; digests come from a copied hash state. */
@@ -277,9 +328,19 @@ async function main(): Promise<void> {
       }),
     );
     print(row('manifest GET by tag x4000 c=16', manifestReads, rssOf(server.pid).rss));
+    // the catalog of every repository the pushes made (one per size and concurrency)
+    const catalogReads = await measured(server.pid, () =>
+      runPool(1000, 16, async () => {
+        const result = await http(url, 'GET', '/v2/_catalog');
+        expectStatus(result, 200, 'catalog');
+        return result.bytes;
+      }),
+    );
+    print(row('catalog x1000 c=16', catalogReads, rssOf(server.pid).rss));
     const after = rssOf(server.pid);
     print(
-      `# server RSS: start ${(before.rss / MiB).toFixed(0)} MiB, end ${(after.rss / MiB).toFixed(0)} MiB, peak ${(after.peak / MiB).toFixed(0)} MiB`,
+      `# server RSS: start ${(before.rss / MiB).toFixed(0)} MiB, end ${(after.rss / MiB).toFixed(0)} MiB, peak ${(after.peak / MiB).toFixed(0)} MiB` +
+        ` (${after.processes} processes, summed; largest one process's peak ${(after.largestPeak / MiB).toFixed(0)} MiB)`,
     );
   } finally {
     await server.stop();

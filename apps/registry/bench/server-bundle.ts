@@ -1,6 +1,7 @@
 // The registry as one ES module, built with esbuild (tsx's own copy, so no new dependency): the bench runs the
 // server as it is deployed (compiled JavaScript, like `dist/`), not through tsx, whose loader thread and
 // transform cache add about 45 MiB of RSS and whose startup compiles every file. BENCH_TSX=1 runs sources.
+import { copyFileSync, mkdirSync, realpathSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 
@@ -21,10 +22,25 @@ export async function bundleRegistry(directory: string): Promise<string> {
     target: 'node20',
     outfile,
     logLevel: 'warning',
+    // lmdb (metadb) loads its native addon from its own package directory: it stays outside the bundle and is
+    // found through a node_modules link next to it
+    external: ['lmdb'],
     // CommonJS dependencies inside an ES module still call require() for Node built-ins
     banner: {
       js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
     },
   });
+  // the search package reads zot's schema text next to its module: next to the bundle here
+  copyFileSync(
+    resolve(import.meta.dirname, '../../../packages/search/src/schema.graphql'),
+    join(directory, 'schema.graphql'),
+  );
+  const lmdb = realpathSync(resolve(import.meta.dirname, '../../../packages/metadb/node_modules/lmdb'));
+  mkdirSync(join(directory, 'node_modules'), { recursive: true });
+  try {
+    symlinkSync(lmdb, join(directory, 'node_modules', 'lmdb'), 'dir');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
   return outfile;
 }

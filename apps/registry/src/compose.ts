@@ -15,6 +15,7 @@ import {
 import { createStore, type Store } from '@zot-ts/oci-store';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
+import { shareMetricsAcrossWorkers } from './cluster-metrics.js';
 import { type AuthFeature, composeAuth } from './features/auth.js';
 import { composeEvents } from './features/events.js';
 import type { Feature, FeatureContext } from './features/feature.js';
@@ -45,6 +46,12 @@ export interface RegistryExtensions {
   stdout?: Writable;
   /** Injected clock (policies, retention) for tests. */
   now?: () => Date;
+  /**
+   * This process is one of several serving the same roots (`http.workers`, cluster.ts): the store's locks
+   * and generations go cross-process, and background work (GC, scrub, storage sizes) runs only in the
+   * process whose `index` is 0.
+   */
+  worker?: { index: number };
 }
 
 export interface ComposedRegistry {
@@ -57,7 +64,7 @@ export interface ComposedRegistry {
   auth: AuthFeature;
   /** Features in composition order (auth, metrics, ratelimit, signatures, gc, scrub), for tests and shutdown. */
   features: Feature[];
-  /** Starts background work (GC, storage sizes) and marks the registry started: call once the port is bound. */
+  /** Starts background work (GC, storage sizes; worker 0 only) and marks the registry started: call once the port is bound. */
   start(): void;
   /** Flushes and closes log files. */
   close(): Promise<void>;
@@ -138,6 +145,7 @@ export async function composeRegistry(
     ...storeOptionsOf(config),
     ...repositoryQuotaOf(config, logger),
     ...(scaleOut.locks === undefined ? {} : { locks: scaleOut.locks }),
+    ...(extensions.worker === undefined ? {} : { crossProcess: true }),
   });
   // else one LMDB file under the storage root; the first wave's .zot-ts-meta directory is imported once
   const metaStore =
@@ -185,6 +193,10 @@ export async function composeRegistry(
     throw error;
   }
 
+  // one of several processes: /metrics answers for all of them (cluster-metrics.ts)
+  if (extensions.worker !== undefined && context.metrics !== undefined)
+    shareMetricsAcrossWorkers(context.metrics);
+
   const app = new Hono<OciApiEnv>();
   for (const feature of features) if (feature.gate !== undefined) app.use('*', feature.gate);
   app.use('*', requestLog(auditSink === undefined ? { logger } : { logger, audit: auditSink }));
@@ -224,7 +236,8 @@ export async function composeRegistry(
     features,
     start() {
       if (health.started) return;
-      for (const feature of features) feature.start?.();
+      // several processes on one root: one runs GC, scrub and the size walk, as one server would
+      if ((extensions.worker?.index ?? 0) === 0) for (const feature of features) feature.start?.();
       health.started = true;
     },
     async close() {

@@ -51,11 +51,13 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Runn
   await checkConfiguredFiles(config);
   const roots = storageRootsOf(config);
   await prepareStorageRoots(roots);
-  // Several instances share one storage only with the redis cacheDriver (their locks are in Redis); otherwise the
-  // root is this process's alone
-  const storageLock = sharedCacheDriverOf(config)
-    ? { paths: [], release: async () => undefined }
-    : await lockStorageRoots(roots.map((root) => root.path));
+  // Several instances share one storage only with the redis cacheDriver (their locks are in Redis), and a worker
+  // of a cluster (http.workers) leaves the roots' lock to the primary, which holds it for all of its workers;
+  // otherwise the root is this process's alone
+  const storageLock =
+    sharedCacheDriverOf(config) || options.worker !== undefined
+      ? { paths: [], release: async () => undefined }
+      : await lockStorageRoots(roots.map((root) => root.path));
   let registry: Awaited<ReturnType<typeof composeRegistry>>;
   try {
     registry = await composeRegistry(config, options);

@@ -1,5 +1,6 @@
 // Public API of @zot-ts/gc-metrics: what is not exported here is internal.
 
+export { aggregateMetricsText, type ProcessMetricsJson } from './cluster-aggregate.js';
 export { createEventDeliveryMetrics, type EventDeliveryMetrics } from './event-metrics.js';
 export { DEFAULT_GC_DURATION_BUCKETS, DEFAULT_LATENCY_BUCKETS } from './instruments.js';
 export { NO_REPO_LABEL, OTHER_METHOD_LABEL, OTHER_REPO_LABEL } from './label-bounds.js';

@@ -3,6 +3,7 @@
 export { BodyTooLargeError, readBodyWithin, readTextWithin } from './bounded-body.js';
 export type { BlobLocator } from './blob-locator.js';
 export { recycleChunk } from './chunk-pool.js';
+export { coordinationDirectoryOf } from './coordination-dir.js';
 export {
   ANNOTATION_REF_NAME,
   cleanDescriptor,
@@ -24,6 +25,7 @@ export {
   tryParseDigest,
 } from './digest.js';
 export { isOciError, OciError, type OciErrorCode, type OciErrorOptions, ociErrorMessages } from './errors.js';
+export { createFileLocks, type FileLocksOptions } from './file-locks.js';
 export { createGcJob } from './gc/gc-job.js';
 export type {
   GcCounts,

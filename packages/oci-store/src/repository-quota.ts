@@ -31,6 +31,11 @@ export interface RepositoryQuotaOptions {
   /** Age after which the count is rebuilt from storage; default 5 minutes. */
   rescanMs?: number;
   now?: () => number;
+  /**
+   * Orders creations across processes (`http.workers`: the store's cross-process lock); the in-process order
+   * stays inside it. With several processes, pass `rescanMs: 0` too: the others' pushes are not in our count.
+   */
+  serialiseAcrossProcesses?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 export interface RepositoryQuota {
@@ -92,7 +97,9 @@ export function createRepositoryQuota(options: RepositoryQuotaOptions): Reposito
   }
 
   /** One creation at a time: the count and the put that follows it must not interleave with another. */
-  function serialised<T>(work: () => Promise<T>): Promise<T> {
+  function serialised<T>(inner: () => Promise<T>): Promise<T> {
+    const across = options.serialiseAcrossProcesses;
+    const work = across === undefined ? inner : () => across(inner);
     const result = creations.then(work, work);
     creations = result.catch(() => undefined);
     return result;

@@ -5,6 +5,7 @@ import type { Hash } from 'node:crypto';
 import { type BlobLocator, createBlobLocator } from './blob-locator.js';
 import type { EventHub } from './events.js';
 import { BlobTouches } from './gc/blob-touches.js';
+import { createInProcessCounter, type GenerationCounter } from './generation-counter.js';
 import { layout, OCI_LAYOUT_CONTENT } from './layout.js';
 import type { Locks } from './locks.js';
 import { ManifestBodyCache } from './manifest-body-cache.js';
@@ -69,17 +70,38 @@ export function createStoreContext(options: {
   maxManifestSize: number;
   repositoryOf: StoreContext['repositoryOf'];
   locator?: BlobLocator;
+  /** Shared with other processes on this root (`createFileCounter`); in-process by default. */
+  counters?: { blobDeletions: GenerationCounter; catalogGeneration: GenerationCounter };
+  /** Shared with other processes on this root (`SharedBlobTouches`); in-process by default. */
+  blobTouches?: BlobTouches;
 }): StoreContext {
-  return {
-    ...options,
+  const { counters: shared, blobTouches, ...rest } = options;
+  const counters = shared ?? {
+    blobDeletions: createInProcessCounter(),
+    catalogGeneration: createInProcessCounter(),
+  };
+  const context = {
+    ...rest,
     locator: options.locator ?? createBlobLocator(options.driver),
     uploads: new Map(),
     summaries: new SummaryCache(),
     manifestBodies: new ManifestBodyCache(),
-    catalogGeneration: 0,
-    blobTouches: new BlobTouches(),
-    blobDeletions: 0,
-  };
+    blobTouches: blobTouches ?? new BlobTouches(),
+  } as Omit<StoreContext, 'blobDeletions' | 'catalogGeneration'>;
+  // read and bumped as numbers (`context.blobDeletions += 1`) where they are used; a counter behind them, so
+  // that processes sharing the root see each other's bumps: any assignment is one bump
+  return Object.defineProperties(context, {
+    blobDeletions: {
+      get: () => counters.blobDeletions.value(),
+      set: () => counters.blobDeletions.bump(),
+      enumerable: true,
+    },
+    catalogGeneration: {
+      get: () => counters.catalogGeneration.value(),
+      set: () => counters.catalogGeneration.bump(),
+      enumerable: true,
+    },
+  }) as StoreContext;
 }
 
 /** Creates oci-layout and an empty index.json when missing (zot's InitRepo), under the repository lock. */

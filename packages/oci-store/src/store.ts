@@ -1,9 +1,15 @@
 // createStore: the entry point. Routes each repository to its storage root (the default one, or the
 // subPath whose prefix is the longest match, as zot's StoreController does), and lists, scrubs and
 // emits events across all of them.
+import { join } from 'node:path';
+
 import type { BlobLocator } from './blob-locator.js';
 import { createCatalogCache } from './catalog.js';
+import { coordinationDirectoryOf } from './coordination-dir.js';
 import { createEventHub } from './events.js';
+import { createFileLocks } from './file-locks.js';
+import { SharedBlobTouches } from './gc/blob-touches-shared.js';
+import { createFileCounter } from './generation-counter.js';
 import { createLocalDriver } from './local-driver.js';
 import { createInProcessLocks, type Locks } from './locks.js';
 import { assertRepositoryName } from './name.js';
@@ -44,11 +50,25 @@ export interface CreateStoreOptions extends StoreRootOptions {
   maxRepositories?: number;
   /** Told of each push the repository quota refused. */
   onQuotaRefused?: (refusal: QuotaRefusal) => void;
+  /**
+   * Several processes on this host serve the same roots (`http.workers`): locks become lock files (unless
+   * `locks` is given) and GC's record of recent blob placements marker files, both under /dev/shm
+   * (coordination-dir.ts); the deletion and catalog generations go under `<root>/.zot-ts-generations`. So
+   * every process sees the others' writes. Local roots only.
+   */
+  crossProcess?: boolean;
 }
+
+const GENERATIONS_DIR = '.zot-ts-generations';
 
 export function createStore(options: CreateStoreOptions): Store {
   const events = createEventHub(options.onObserverError);
-  const locks = options.locks ?? createInProcessLocks();
+  const crossProcess = options.crossProcess === true;
+  const locks =
+    options.locks ??
+    (crossProcess
+      ? createFileLocks(join(coordinationDirectoryOf(options.rootDirectory), 'locks'))
+      : createInProcessLocks());
   const maxManifestSize = options.maxManifestSize ?? 4 * 1024 * 1024;
   const catalogCache = createCatalogCache();
 
@@ -62,6 +82,15 @@ export function createStore(options: CreateStoreOptions): Store {
       maxManifestSize,
       repositoryOf: (name) => repositoryIn(name),
       ...(root.locator === undefined ? {} : { locator: root.locator }),
+      ...(crossProcess && root.driver === undefined
+        ? {
+            counters: {
+              blobDeletions: createFileCounter(join(root.rootDirectory, GENERATIONS_DIR, 'blob-deletions')),
+              catalogGeneration: createFileCounter(join(root.rootDirectory, GENERATIONS_DIR, 'repositories')),
+            },
+            blobTouches: new SharedBlobTouches(join(coordinationDirectoryOf(root.rootDirectory), 'touches')),
+          }
+        : {}),
     });
 
   const defaultContext = makeContext(options);
@@ -84,6 +113,13 @@ export function createStore(options: CreateStoreOptions): Store {
       : createRepositoryQuota({
           maxRepositories: options.maxRepositories,
           listRepositories: () => allRepositories(),
+          // other processes create repositories too: count from storage, under one lock for all of them
+          ...(crossProcess
+            ? {
+                rescanMs: 0,
+                serialiseAcrossProcesses: (work) => locks.withKeyLock('quota:repository-creations', work),
+              }
+            : {}),
           ...(options.onQuotaRefused === undefined ? {} : { onRefused: options.onQuotaRefused }),
         });
   if (quota !== undefined) events.subscribe(quota.observe);

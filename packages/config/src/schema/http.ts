@@ -52,6 +52,10 @@ export const httpSchema: SchemaNode = object('The HTTP listener and everything i
     },
   ),
   compat: arrayOf('Media-type compatibility modes.', { type: 'string', enum: ['docker2s2'] }),
+  workers: int(
+    'zot-ts only (zot has no such key): server processes sharing the port, each using one core for JavaScript. 1: one process; 0: one per CPU core, at most 4. Unset: the default (docs/performance.md).',
+    { minimum: 0, maximum: 64 },
+  ),
   auth: authSchema,
   accessControl: accessControlSchema,
 });

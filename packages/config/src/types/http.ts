@@ -34,6 +34,11 @@ export interface HttpConfig {
   ratelimit?: RatelimitConfig;
   /** Media-type compatibility modes; zot knows "docker2s2". */
   compat?: Array<'docker2s2'>;
+  /**
+   * zot-ts only (zot has no such key): server processes sharing the port (node:cluster). 1: one process;
+   * 0: one per CPU core, at most 4. Unset: the registry's default (see docs/performance.md).
+   */
+  workers?: number;
   auth?: AuthConfig;
   accessControl?: AccessControlConfig;
 }

@@ -2,7 +2,7 @@
 // a mount linked it, or a write found it already there. A hard link keeps the inode's old mtime, so the
 // file's mtime alone would make a blob pushed a second ago look hours old to GC; GC takes the later of
 // the two. Recorded under the digest lock that GC also takes, so there is no window between them.
-// In-process only (like the locks): several instances will need a shared record later.
+// In-process; SharedBlobTouches (blob-touches-shared.ts) adds a record other processes on the root see.
 
 export class BlobTouches {
   private readonly touchedAt = new Map<string, number>();
