@@ -79,7 +79,6 @@ export const NOT_BUILT_SETTINGS: readonly NotBuiltSetting[] = [
   refuse('storage.storageDriver', 'remote storage drivers (s3, gcs) are not built yet; refused, since images would land on local disk instead', (c) => inStorage(c, 'storageDriver', (o) => o.storageDriver !== undefined)),
   // boltdb is zot's local dedupe cache: what we do on disk (hard links), so it is not refused
   refuse('storage.cacheDriver', 'remote dedupe caches (dynamodb, redis) are not built yet; refused (local dedupe, boltdb, is built)', (c) => inStorage(c, 'cacheDriver', (o) => o.cacheDriver !== undefined && o.cacheDriver.name !== 'boltdb')),
-  warn('extensions.sync', 'mirroring is not built yet: nothing is synced', (c) => extensionOn(c, 'sync')),
   warn('extensions.search.cve', 'no vulnerability scanner is built: CVE queries answer with an error saying so', (c) => when(c.extensions?.search?.enable === true && c.extensions.search.cve !== undefined, 'extensions.search.cve')),
   warn('extensions.ui', 'the web UI is not built yet: nothing is served for it', (c) => extensionOn(c, 'ui')),
   warn('http.auth.ldap', 'LDAP is not built yet: LDAP users cannot log in', (c) => when(c.http.auth?.ldap !== undefined, 'http.auth.ldap')),

@@ -2,7 +2,6 @@
 // both modes share. `syncImage` decides (plan in memory, compare with the local tag), checks signatures when
 // onlySigned, copies with whole-image retries, then brings the referrers and legacy cosign tags along.
 import { createRegistryClient, isRegistryClientError, type RegistryClient } from '@zot-ts/oci-client';
-import type { Store } from '@zot-ts/oci-store';
 import { type ContentRules, compileContentRules } from './content.js';
 import { commitCopy, fetchManifestTree, planCopy } from './copy-image.js';
 import type { SyncLogger, SyncOptions, SyncReport, UpstreamOptions } from './options.js';
