@@ -28,6 +28,7 @@ import { createRequestActor } from './features/request-actor.js';
 import { composeScrub } from './features/scrub.js';
 import { composeSearch } from './features/search.js';
 import { composeSignatures } from './features/signatures.js';
+import { composeSync } from './features/sync.js';
 import { type HealthState, healthRoutes } from './health.js';
 import { createLogger, type Logger, type LogSink, openSink } from './log-sink.js';
 import { requestLog } from './request-log.js';
@@ -154,7 +155,14 @@ export async function composeRegistry(
     if (events.recorder !== undefined) context.events = events.recorder;
     features.push(composeLint(context));
     // metadata before GC, so that at shutdown GC stops before the metadata queue drains
-    for (const compose of [composeSignatures, composeMetadata, composeSearch, composeGc, composeScrub])
+    for (const compose of [
+      composeSignatures,
+      composeMetadata,
+      composeSearch,
+      composeGc,
+      composeScrub,
+      composeSync,
+    ])
       features.push(await compose(context));
   } catch (error) {
     // a feature that cannot start (a broken policy, an unreadable trusted root) stops the server: release

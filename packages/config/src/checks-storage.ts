@@ -98,7 +98,10 @@ function checkExtensions(config: Node, stores: Store[], issues: IssueList): void
         const parsed = new URL(/:\/\//.test(url) ? url : `https://${url}`);
         if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
       } catch {
-        issues.add([...registryAt, 'urls', String(urlIndex)], `${JSON.stringify(url)} is not an http(s) registry URL`);
+        issues.add(
+          [...registryAt, 'urls', String(urlIndex)],
+          `${JSON.stringify(url)} is not an http(s) registry URL`,
+        );
       }
     });
     listAt(entry?.content).forEach((value, contentIndex) => {

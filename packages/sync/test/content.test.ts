@@ -24,8 +24,13 @@ describe('content rules', () => {
   });
 
   it('applies excludeRegex and semver after regex', () => {
-    const rules = compileContentRules([{ prefix: '**', tags: { regex: '.*', excludeRegex: '-rc', semver: true } }]);
-    expect(rules.filterTags('x', ['1.2.3', 'v1.2', '1.2.3-rc1', 'latest', '01.2.3'])).toEqual(['1.2.3', 'v1.2']);
+    const rules = compileContentRules([
+      { prefix: '**', tags: { regex: '.*', excludeRegex: '-rc', semver: true } },
+    ]);
+    expect(rules.filterTags('x', ['1.2.3', 'v1.2', '1.2.3-rc1', 'latest', '01.2.3'])).toEqual([
+      '1.2.3',
+      'v1.2',
+    ]);
     expect(isSemver('1.0.0+build.5')).toBe(true);
   });
 
