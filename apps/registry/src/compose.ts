@@ -30,6 +30,7 @@ import { composeScaleOut } from './features/scale-out.js';
 import { composeScrub } from './features/scrub.js';
 import { composeSearch } from './features/search.js';
 import { composeSignatures } from './features/signatures.js';
+import { composeSync } from './features/sync.js';
 import { composeUi } from './features/ui.js';
 import { type HealthState, healthRoutes } from './health.js';
 import { createLogger, type Logger, type LogSink, openSink } from './log-sink.js';
@@ -181,7 +182,14 @@ export async function composeRegistry(
     if (events.recorder !== undefined) context.events = events.recorder;
     features.push(composeLint(context));
     // metadata before GC, so that at shutdown GC stops before the metadata queue drains
-    for (const compose of [composeSignatures, composeMetadata, composeSearch, composeGc, composeScrub])
+    for (const compose of [
+      composeSignatures,
+      composeMetadata,
+      composeSearch,
+      composeGc,
+      composeScrub,
+      composeSync,
+    ])
       features.push(await compose(context));
     features.push(composeUi(context));
   } catch (error) {

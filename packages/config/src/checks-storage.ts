@@ -109,7 +109,24 @@ function checkExtensions(config: Node, stores: Store[], issues: IssueList): void
     );
   }
   listAt(sync?.registries).forEach((registry, registryIndex) => {
-    listAt(objectAt(registry)?.content).forEach((value, contentIndex) => {
+    const registryAt = ['extensions', 'sync', 'registries', String(registryIndex)];
+    const entry = objectAt(registry);
+    // zot's validateSync: retries need a delay
+    if (entry?.maxRetries !== undefined && entry.retryDelay === undefined)
+      issues.add([...registryAt, 'retryDelay'], 'retryDelay is required when using maxRetries');
+    listAt(entry?.urls).forEach((url, urlIndex) => {
+      if (typeof url !== 'string') return;
+      try {
+        const parsed = new URL(/:\/\//.test(url) ? url : `https://${url}`);
+        if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
+      } catch {
+        issues.add(
+          [...registryAt, 'urls', String(urlIndex)],
+          `${JSON.stringify(url)} is not an http(s) registry URL`,
+        );
+      }
+    });
+    listAt(entry?.content).forEach((value, contentIndex) => {
       const content = objectAt(value);
       const contentAt = [
         'extensions',
@@ -128,6 +145,12 @@ function checkExtensions(config: Node, stores: Store[], issues: IssueList): void
         const problem = pattern === undefined ? undefined : regexProblem(pattern);
         if (problem !== undefined) issues.add([...contentAt, 'tags', key], problem);
       }
+      const prefix = textAt(content?.prefix) ?? '';
+      if (content?.stripPrefix === true && !prefix.includes('/*') && content.destination === '/')
+        issues.add(
+          [...contentAt, 'stripPrefix'],
+          "can not use stripPrefix true and destination '/' without using glob patterns in prefix",
+        );
     });
   });
   const search = objectAt(extensions.search);

@@ -87,7 +87,6 @@ export const NOT_BUILT_SETTINGS: readonly NotBuiltSetting[] = [
   refuse('storage.storageDriver', 'only the s3 storage driver is built: gcs is refused, since images would land on local disk instead', (c) => inStorage(c, 'storageDriver', (o) => o.storageDriver !== undefined && o.storageDriver.name !== 's3')),
   // boltdb is zot's local dedupe cache: what we do on disk (hard links), so it is not refused
   refuse('storage.cacheDriver', 'dynamodb, and redis by cluster or sentinel (several addr, master_name), are not built; refused (boltdb, local dedupe, and redis by url or one addr are built)', (c) => inStorage(c, 'cacheDriver', (o) => o.cacheDriver !== undefined && o.cacheDriver.name !== 'boltdb' && !isSingleRedis(o.cacheDriver))),
-  warn('extensions.sync', 'mirroring is not built yet: nothing is synced', (c) => extensionOn(c, 'sync')),
   warn('extensions.search.cve', 'no vulnerability scanner is built: CVE queries answer with an error saying so', (c) => when(c.extensions?.search?.enable === true && c.extensions.search.cve !== undefined, 'extensions.search.cve')),
   warn('http.auth.openid.providers.<name>.keypath', 'private_key_jwt client authentication is not built yet: the provider is sent clientsecret', openidKeypaths),
   warn('http.readTimeout', 'not applied: the server uses its own header (30s) and idle (120s) timeouts', (c) => when(c.http.readTimeout !== undefined, 'http.readTimeout')),

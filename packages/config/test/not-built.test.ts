@@ -25,10 +25,6 @@ const examples: Record<string, Record<string, unknown>> = {
     storage: { rootDirectory: '/var/lib/zot', cacheDriver: { name: 'dynamodb', region: 'us-east-1' } },
   },
   'storage.maxRepos': { storage: { rootDirectory: '/var/lib/zot', maxRepos: 10 } },
-  'extensions.sync': {
-    ...base,
-    extensions: { sync: { registries: [{ urls: ['https://registry-1.docker.io'], onDemand: true }] } },
-  },
   'extensions.search': { ...base, extensions: { search: { enable: true } } },
   'extensions.search.cve': {
     ...base,

@@ -23,3 +23,4 @@ export type {
   RetentionCandidateCounts,
   RetentionDryRunEvent,
 } from './store-events.js';
+export { createSyncMetrics, type SyncMetrics } from './sync-metrics.js';

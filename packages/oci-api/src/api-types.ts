@@ -64,6 +64,18 @@ export interface ManifestPush {
 /** Throws an OciError (MANIFEST_INVALID, ...) to refuse the push; resolves to let it through. */
 export type CheckManifest = (push: ManifestPush) => Promise<void>;
 
+/**
+ * Runs before a manifest GET/HEAD or a referrers GET is answered, once access is granted (sync on demand:
+ * fetch a missing image from an upstream first). It must not throw for an image it cannot fetch: the store
+ * then answers as it would have.
+ */
+export type BeforeRead = (read: {
+  kind: 'manifest' | 'referrers';
+  repository: string;
+  reference: string;
+  artifactType?: string;
+}) => Promise<void>;
+
 export interface OciApiOptions {
   store: Store;
   /** Absent: every request is anonymous. */
@@ -91,6 +103,8 @@ export interface OciApiOptions {
   extensions?: ExtensionDescriptor[];
   /** Runs on every manifest PUT once the body is read and access granted, before the store (zot's lint). */
   checkManifest?: CheckManifest;
+  /** Runs before a manifest or referrers read, once access is granted (sync on demand). */
+  beforeRead?: BeforeRead;
 }
 
 /** The Node request/response under @hono/node-server; absent under app.request() in tests. */

@@ -3,6 +3,7 @@
 export type { AccessTarget } from './access.js';
 export { accessRequestOf, requestInfoOf } from './access.js';
 export type {
+  BeforeRead,
   CheckManifest,
   ExtensionDescriptor,
   ManifestPush,

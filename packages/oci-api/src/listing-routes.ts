@@ -104,6 +104,12 @@ async function listCatalog(ctx: RouteContext): Promise<Response> {
 async function listReferrers(ctx: RouteContext, route: RouteOf<'referrers'>): Promise<Response> {
   const { referrers } = await byDigest(ctx, route, 'read');
   const artifactType = ctx.c.req.query('artifactType');
+  await ctx.options.beforeRead?.({
+    kind: 'referrers',
+    repository: route.name,
+    reference: route.digest,
+    ...(artifactType === undefined ? {} : { artifactType }),
+  });
   let manifests: unknown[] = [];
   try {
     manifests = await referrers.list(route.digest, artifactType === undefined ? {} : { artifactType });
