@@ -1,5 +1,6 @@
 import { defineProject } from 'vitest/config';
+import { projectTimeouts } from '../../vitest.shared.ts';
 
 export default defineProject({
-  test: { name: 'oci-client', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+  test: { ...projectTimeouts, name: 'oci-client', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
 });

@@ -47,14 +47,6 @@ function storageSections(config: ZotConfig): Array<{ path: string; options: Stor
   ];
 }
 
-/** zot's rule: an extension is on when its section is present and `enable` is not false (defaults.ts fills it). */
-function extensionOn(
-  config: ZotConfig,
-  name: 'sync' | 'search' | 'ui' | 'lint' | 'events' | 'scrub',
-): string[] {
-  return config.extensions?.[name]?.enable === true ? [`extensions.${name}`] : [];
-}
-
 const when = (asked: boolean, path: string): string[] => (asked ? [path] : []);
 
 /** Paths of `storage` and each subPaths entry where `asks(options)` holds, with `.<name>` appended. */

@@ -1,7 +1,7 @@
 // Public API of @zot-ts/oci-store: what is not exported here is internal.
 
-export { BodyTooLargeError, readBodyWithin, readTextWithin } from './bounded-body.js';
 export type { BlobLocator } from './blob-locator.js';
+export { BodyTooLargeError, readBodyWithin, readTextWithin } from './bounded-body.js';
 export { recycleChunk } from './chunk-pool.js';
 export { coordinationDirectoryOf } from './coordination-dir.js';
 export {
