@@ -4,11 +4,12 @@
 // manifests converted to OCI; a second zot-ts behind a fault proxy as the on-demand upstream, reached after a
 // dead first URL (failover), with a referrer brought along, coalesced concurrent pulls, a 429 with
 // Retry-After, a blob cut mid-body, and skopeo pulling byte-identical manifests through the mirror.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { createRegistryClient, type RegistryClient } from '@zot-ts/oci-client';
 import {
   type FaultProxy,
@@ -21,6 +22,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRegistry, type TestRegistry } from './helpers.js';
 
+// async: the mirror serves from this process, so a synchronous child would block it (and hang)
+const run = promisify(execFile);
 const sha256 = (bytes: Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 let directory: string;
@@ -182,22 +185,40 @@ describe('on-demand sync from zot-ts behind a fault proxy, after a dead first UR
 
   it('lets skopeo pull byte-identical manifests through the mirror', async () => {
     await pushRandomImage(toZot, 'lib/skopeo', 'v1', { layers: 3 });
-    const raw = (url: string) =>
+    const raw = async (url: string) =>
       sha256(
-        execFileSync('skopeo', [
-          'inspect',
-          '--raw',
-          '--tls-verify=false',
-          `docker://${url.replace('http://', '')}/lib/skopeo:v1`,
-        ]),
+        Buffer.from(
+          (
+            await run(
+              'skopeo',
+              [
+                'inspect',
+                '--raw',
+                '--tls-verify=false',
+                `docker://${url.replace('http://', '')}/lib/skopeo:v1`,
+              ],
+              { encoding: 'buffer', timeout: 20_000 },
+            )
+          ).stdout,
+        ),
       );
-    const throughMirror = raw(mirror.url);
-    expect(throughMirror).toBe(raw(upstreamZot.url));
-    execFileSync('skopeo', [
-      'copy',
-      '--src-tls-verify=false',
-      `docker://${mirror.url.replace('http://', '')}/lib/skopeo:v1`,
-      `dir:${join(directory, 'pulled')}`,
-    ]);
+    const throughMirror = await raw(mirror.url);
+    expect(throughMirror).toBe(await raw(upstreamZot.url));
+    const pulled = join(directory, 'pulled');
+    await run(
+      'skopeo',
+      [
+        'copy',
+        '--src-tls-verify=false',
+        `docker://${mirror.url.replace('http://', '')}/lib/skopeo:v1`,
+        `dir:${pulled}`,
+      ],
+      { timeout: 20_000 },
+    );
+    // the pulled manifest is the upstream's, byte for byte, and every blob matches its digest
+    expect(sha256(readFileSync(join(pulled, 'manifest.json')))).toBe(throughMirror);
+    const blobs = readdirSync(pulled).filter((name) => /^[0-9a-f]{64}$/.test(name));
+    expect(blobs.length).toBe(4); // config + 3 layers
+    for (const name of blobs) expect(sha256(readFileSync(join(pulled, name)))).toBe(`sha256:${name}`);
   }, 30_000);
 });

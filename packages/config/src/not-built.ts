@@ -31,7 +31,8 @@ export interface NotBuiltFinding {
 /** A redis cacheDriver we can connect to: by `url`, or by one `addr` (not a cluster, not a sentinel group). */
 function isSingleRedis(driver: { name: string; [parameter: string]: unknown }): boolean {
   if (driver.name !== 'redis' || driver.master_name !== undefined) return false;
-  if (typeof driver.url === 'string') return true;
+  // a url with addr= parameters is go-redis's cluster URL (zot's redis cluster example): several nodes
+  if (typeof driver.url === 'string') return !/[?&]addr=/.test(driver.url);
   const addr = driver.addr;
   return typeof addr === 'string' || (Array.isArray(addr) && addr.length === 1);
 }

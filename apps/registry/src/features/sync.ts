@@ -51,11 +51,23 @@ function credentialsOf(path: string | undefined): Record<string, { username: str
 export function composeSync(context: FeatureContext): Feature {
   const config = context.config.extensions?.sync;
   if (config === undefined || !config.enable || config.registries.length === 0) return {};
+  let credentials: ReturnType<typeof credentialsOf>;
+  try {
+    credentials = credentialsOf(config.credentialsFile);
+  } catch (error) {
+    // zot's controller logs "failed to start sync extension" and serves on without sync: the same here
+    context.logger.error('failed to start sync extension: credentialsFile cannot be read', {
+      component: 'sync',
+      path: config.credentialsFile,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return {};
+  }
   const metrics = context.metrics === undefined ? undefined : createSyncMetrics(context.metrics.registry);
   const sync = createSync({
     store: context.store,
     upstreams: config.registries.map(upstreamOf),
-    credentials: credentialsOf(config.credentialsFile),
+    credentials,
     logger: {
       info: (message, fields) => context.logger.info(message, { component: 'sync', ...fields }),
       warn: (message, fields) => context.logger.warn(message, { component: 'sync', ...fields }),
