@@ -96,7 +96,7 @@ const withDigest = (location: string, digest: string) =>
   `${location}${location.includes('?') ? '&' : '?'}digest=${digest}`;
 
 /** POST on one instance, the monolithic PUT on another (each picked by `pick`). */
-async function pushBlob(pick: () => string, repository: string, content: Buffer): Promise<void> {
+async function pushBlob(pick: () => string, repository: string, content: string | Buffer): Promise<void> {
   const started = await fetch(`${pick()}/v2/${repository}/blobs/uploads/`, {
     method: 'POST',
     headers: alice,
