@@ -11,10 +11,15 @@
 //                     storageDriver for Ceph: {"storageDriver": {"name": "s3", "bucket": ..., "regionendpoint": ...}}.
 //                     rootDirectory stays a local folder (metadata); the images go where the driver says.
 //   BENCH_REDIS_URL   an existing Redis instead of one started here
+//   BENCH_S3=1        start a Ceph RGW (../shared/s3-engine) and keep each cell's images in its bucket (a prefix per
+//                     cell), and add the engine's ceiling: 1 MiB PutObjects and manifest-sized GetObjects straight
+//                     to Ceph with the SDK, at the same concurrencies
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { type S3Engine, startS3Engine } from '@zot-ts/s3-driver/testing';
 import {
   type ChildRegistry,
   freePort,
@@ -83,7 +88,11 @@ async function pushImage(base: string, repository: string, tag: string): Promise
   expectStatus(put, 201, 'put manifest');
 }
 
+let engine: S3Engine | undefined;
+let cells = 0;
+
 async function runCell(label: string, count: number, redisUrl: string | undefined, directory: string) {
+  const onS3 = engine === undefined ? {} : { storageDriver: engine.storageDriver(`cell-${cells++}`) };
   const root = join(directory, `data-${label}`);
   mkdirSync(root);
   const keyprefix = `bench-${randomUUID()}`;
@@ -99,6 +108,7 @@ async function runCell(label: string, count: number, redisUrl: string | undefine
           ? {}
           : { remoteCache: true, cacheDriver: { name: 'redis', url: redisUrl, keyprefix } }),
         ...extraStorage,
+        ...onS3,
       };
       const config = { storage, http: { address: '127.0.0.1', port: String(port) }, log: { level: 'error' } };
       children.push(await startChild(directory, config, port));
@@ -126,14 +136,33 @@ async function runCell(label: string, count: number, redisUrl: string | undefine
   }
 }
 
+/** The engine alone: one PutObject of 1 MiB per "push", one GetObject of a manifest-sized object per GET. */
+async function engineCeiling(s3: S3Engine) {
+  const client = s3.driver('raw').client;
+  const push = await cell(pushes, concurrency, async (i) => {
+    await client.send(
+      new PutObjectCommand({ Bucket: s3.bucket, Key: `raw/blob-${i}`, Body: randomBytes(MiB) }),
+    );
+  });
+  const manifest = Buffer.alloc(520, 'm');
+  await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: 'raw/manifest', Body: manifest }));
+  const get = await cell(gets, concurrency * 2, async () => {
+    const object = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: 'raw/manifest' }));
+    await object.Body?.transformToByteArray();
+  });
+  return { label: 'Ceph directly (the ceiling)', push, get };
+}
+
 async function main(): Promise<void> {
   const directory = mkdtempSync(join(tmpdir(), 'zot-scale-bench-'));
   const redis = process.env.BENCH_REDIS_URL === undefined ? await startRedis() : undefined;
   const redisUrl = process.env.BENCH_REDIS_URL ?? redis?.url ?? '';
   try {
+    if (process.env.BENCH_S3 === '1') engine = await startS3Engine();
     const rows = [await runCell('1, embedded (no Redis)', 1, undefined, directory)];
     for (const count of instanceCounts)
       rows.push(await runCell(`${count}, Redis`, count, redisUrl, directory));
+    if (engine !== undefined) rows.push(await engineCeiling(engine));
     const fmt = (n: number) => n.toFixed(n >= 100 ? 0 : 1);
     console.log(
       `1 MiB pushes: ${pushes} at concurrency ${concurrency}; manifest GETs: ${gets} at ${concurrency * 2}`,
@@ -149,6 +178,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
+    await engine?.stop();
     await redis?.stop();
     rmSync(directory, { recursive: true, force: true });
   }
