@@ -92,7 +92,14 @@ let engine: S3Engine | undefined;
 let cells = 0;
 
 async function runCell(label: string, count: number, redisUrl: string | undefined, directory: string) {
-  const onS3 = engine === undefined ? {} : { storageDriver: engine.storageDriver(`cell-${cells++}`) };
+  // the embedded reference keeps zot's local dedupe cache on S3 (remoteCache false); the others share Redis
+  const onS3 =
+    engine === undefined
+      ? {}
+      : {
+          storageDriver: engine.storageDriver(`cell-${cells++}`),
+          ...(redisUrl === undefined ? { remoteCache: false } : {}),
+        };
   const root = join(directory, `data-${label}`);
   mkdirSync(root);
   const keyprefix = `bench-${randomUUID()}`;

@@ -17,7 +17,13 @@ import {
   removeReferrer,
   removeSignature,
 } from './repo-meta-edits.js';
-import type { ImageMeta, RepoMeta, RepoMetaStore, UserPrefsStore } from './repo-meta-types.js';
+import type {
+  ImageMeta,
+  RecordedDownload,
+  RepoMeta,
+  RepoMetaStore,
+  UserPrefsStore,
+} from './repo-meta-types.js';
 
 /**
  * Image summaries by digest, so that recomputing a repository's derived fields on each push reads no image
@@ -54,6 +60,28 @@ export function createRepoMetaStore(backend: RepoMetaBackend): RepoMetaStore {
     tx.putRepo(repo);
   };
   const changeMarker = backend.changeMarker?.bind(backend);
+  const recordDownloads = (repository: string, downloads: ReadonlyArray<RecordedDownload>) =>
+    backend.write((tx) => {
+      const repo = tx.getRepo(repository);
+      if (!repo) return;
+      let changed = false;
+      for (const { reference, at, count } of downloads) {
+        const digest = isDigestReference(reference) ? reference : repo.tags[reference]?.digest;
+        if (!digest) continue;
+        let stats = repo.statistics[digest];
+        if (!stats) {
+          // zot: statistics may be missing for a tagged digest (a failed earlier update); an unknown digest is ignored.
+          if (!Object.values(repo.tags).some((descriptor) => descriptor.digest === digest)) continue;
+          stats = { downloadCount: 0 };
+          repo.statistics[digest] = stats;
+        }
+        stats.downloadCount += count;
+        if (stats.lastPullAt === undefined || stats.lastPullAt < at) stats.lastPullAt = at;
+        repo.downloadCount += count;
+        changed = true;
+      }
+      if (changed) tx.putRepo(repo);
+    });
   return {
     ...(changeMarker === undefined ? {} : { changeMarker }),
     setImageMeta: (image) => backend.write((tx) => putImage(tx, image)),
@@ -130,23 +158,8 @@ export function createRepoMetaStore(backend: RepoMetaBackend): RepoMetaStore {
     deleteRepoMeta: (repository) => backend.write((tx) => tx.deleteRepo(repository)),
 
     recordDownload: (repository, reference, at, count = 1) =>
-      backend.write((tx) => {
-        const repo = tx.getRepo(repository);
-        if (!repo) return;
-        const digest = isDigestReference(reference) ? reference : repo.tags[reference]?.digest;
-        if (!digest) return;
-        let stats = repo.statistics[digest];
-        if (!stats) {
-          // zot: statistics may be missing for a tagged digest (a failed earlier update); an unknown digest is ignored.
-          if (!Object.values(repo.tags).some((descriptor) => descriptor.digest === digest)) return;
-          stats = { downloadCount: 0 };
-          repo.statistics[digest] = stats;
-        }
-        stats.downloadCount += count;
-        stats.lastPullAt = at;
-        repo.downloadCount += count;
-        tx.putRepo(repo);
-      }),
+      recordDownloads(repository, [{ reference, at, count }]),
+    recordDownloads,
 
     updateSignatureTrust: (repository, signedDigest, tool, signature) =>
       backend.write((tx) => {
