@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 
 export interface FaultProxy {
   url: string;
-  /** The next `times` blob GETs (whole, not Range) are cut after `bytes` bytes of body. */
+  /** The next `times` blob GETs (whole, not Range) of bodies longer than `bytes` are cut after `bytes` bytes. */
   dropBlobAfter(bytes: number, times?: number): void;
   /** The next `times` requests whose path matches get 429 with `Retry-After: seconds`. */
   tooManyRequests(times: number, retryAfterSeconds: number, pathPattern?: RegExp): void;
@@ -48,8 +48,6 @@ export async function startFaultProxy(
     }
     const isBlobGet =
       incoming.method === 'GET' && /\/blobs\/sha256:/.test(path) && incoming.headers.range === undefined;
-    const cutAfter = isBlobGet && drops !== undefined && drops.times > 0 ? drops.bytes : undefined;
-    if (cutAfter !== undefined && drops !== undefined) drops.times--;
     const send = upstream.protocol === 'https:' ? httpsRequest : httpRequest;
     const forward = send(
       new URL(path, upstream),
@@ -60,6 +58,13 @@ export async function startFaultProxy(
       },
       (answer) => {
         entry.status = answer.statusCode ?? 0;
+        // armed for the next blob longer than the cut: a small blob (a config) fetched first leaves it armed
+        const length = Number(answer.headers['content-length'] ?? 0);
+        const cutAfter =
+          isBlobGet && drops !== undefined && drops.times > 0 && length > drops.bytes
+            ? drops.bytes
+            : undefined;
+        if (cutAfter !== undefined && drops !== undefined) drops.times--;
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
         if (cutAfter === undefined) {
           answer.pipe(outgoing);
