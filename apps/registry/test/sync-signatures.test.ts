@@ -1,6 +1,6 @@
 // extensions.sync and signatures, end to end through real servers started once: a second zot-ts as the
 // upstream, a mirror pulling on demand with four rules over it. Proves that a legacy cosign `sha256-<hex>.sig`
-// tag and an OCI referrer follow their image, that `onlySigned` refuses unsigned images, and that Docker
+// tag and an OCI referrer follow their image (periodic and on demand), that `onlySigned` refuses unsigned images, and that Docker
 // manifests are converted to OCI by default (the .sig tag renamed after the new digest) and kept byte for
 // byte with `preserveDigest`.
 import { createHash } from 'node:crypto';
@@ -17,6 +17,19 @@ const sigTag = (digest: string) => `${digest.replace(':', '-')}.sig`;
 let upstream: TestRegistry;
 let mirror: TestRegistry;
 let client: RegistryClient;
+let periodicSigned: PushedImage;
+let periodicSignature: Buffer;
+let periodicReferrer: string;
+
+async function until<T>(probe: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 async function pushBlob(repository: string, bytes: Buffer) {
   const digest = sha256(bytes);
@@ -86,6 +99,11 @@ async function pushReferrer(repository: string, image: PushedImage): Promise<str
 beforeAll(async () => {
   upstream = await startTestRegistry();
   client = createRegistryClient({ url: upstream.url });
+  // the periodic rule's content, there before the mirror's first pass
+  periodicSigned = await pushRandomImage(client, 'periodic/yes', 'v1');
+  periodicSignature = await pushCosignSignature('periodic/yes', periodicSigned);
+  periodicReferrer = await pushReferrer('periodic/yes', periodicSigned);
+  await pushRandomImage(client, 'periodic/no', 'v1');
   const entry = (content: object[], extra: object = {}) => ({
     urls: [upstream.url],
     onDemand: true,
@@ -97,8 +115,10 @@ beforeAll(async () => {
   });
   mirror = await startTestRegistry({
     extensions: {
+      metrics: { enable: true },
       sync: {
         registries: [
+          entry([{ prefix: 'periodic/**' }], { onDemand: false, pollInterval: '1h', onlySigned: true }),
           entry([{ prefix: 'sig/**' }]),
           entry([{ prefix: 'signed/**' }], { onlySigned: true }),
           // one Docker image upstream, seen under two local names: converted, and kept as it is
@@ -120,7 +140,32 @@ const manifestOf = (repository: string, reference: string) =>
     headers: { accept: `${OCI_MANIFEST}, ${DOCKER_MANIFEST}` },
   });
 
-describe('signatures follow their image', () => {
+describe('periodic sync with onlySigned', () => {
+  it('copies the signed image with its .sig tag and referrer, and skips the unsigned one', async () => {
+    // the first pass has handled both images: one synced, one refused (no on-demand test has run yet)
+    await until(async () => {
+      const metrics = await (await fetch(`${mirror.url}/metrics`)).text();
+      return /outcome="synced"\} 1\b/.test(metrics) && /outcome="notSigned"\} 1\b/.test(metrics)
+        ? true
+        : undefined;
+    });
+    const tags = (await (await fetch(`${mirror.url}/v2/periodic/yes/tags/list`)).json()) as {
+      tags: string[];
+    };
+    expect(tags.tags.sort()).toEqual([sigTag(periodicSigned.digest), 'v1'].sort());
+    const sig = await manifestOf('periodic/yes', sigTag(periodicSigned.digest));
+    expect(Buffer.from(await sig.arrayBuffer()).equals(periodicSignature)).toBe(true);
+    const listed = (await (
+      await fetch(`${mirror.url}/v2/periodic/yes/referrers/${periodicSigned.digest}`)
+    ).json()) as { manifests: Array<{ digest: string }> };
+    expect(listed.manifests.map((m) => m.digest)).toEqual([periodicReferrer]);
+    // not on demand here: the 404s are the periodic pass's refusal
+    expect((await manifestOf('periodic/no', 'v1')).status).toBe(404);
+    expect((await fetch(`${mirror.url}/v2/periodic/no/tags/list`)).status).toBe(404);
+  }, 15_000);
+});
+
+describe('signatures follow their image on demand', () => {
   it('brings the cosign .sig tag and the referrers along with an image pulled on demand', async () => {
     const image = await pushRandomImage(client, 'sig/app', 'v1');
     const signature = await pushCosignSignature('sig/app', image);
