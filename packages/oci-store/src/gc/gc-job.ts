@@ -125,7 +125,9 @@ export function createGcJob(options: GcJobOptions): GcJob {
       });
       signal?.throwIfAborted();
       await sweepUploads(sweep(wholeRunDry));
-      await sweepRepositoryLeftovers(sweep(wholeRunDry));
+      // under the repository lock: a temporary file of an index.json write in flight (it holds the lock) is
+      // never taken for a crash leftover, whatever the clock says
+      await context.locks.withRepoLock(repository, () => sweepRepositoryLeftovers(sweep(wholeRunDry)));
     } catch (error) {
       failure = error;
     }
