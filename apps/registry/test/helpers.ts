@@ -47,3 +47,14 @@ export async function errorCode(response: Response): Promise<string | undefined>
   };
   return body.errors?.[0]?.code;
 }
+
+/** Polls `probe` every 50 ms until it gives a value, or throws after `ms`. */
+export async function until<T>(probe: () => Promise<T | undefined>, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

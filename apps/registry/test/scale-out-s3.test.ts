@@ -5,7 +5,7 @@
 // where teams scale out: on S3. One Ceph, one Redis, one haproxy per file; the tests run in order and share them.
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,8 +13,7 @@ import { type S3Engine, startS3Engine } from '@zot-ts/s3-driver/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRegistry } from '../src/index.js';
 import { basic, htpasswdLines } from './auth-fixtures.js';
-import { ociManifestType } from './conformance-fixtures.js';
-import { digestsOf, type GcImage, gcImage, layerOf } from './gc-fixtures.js';
+import { type GcImage, gcImage, layerOf } from './gc-fixtures.js';
 import { sha256 } from './helpers.js';
 import {
   type ChildRegistry,
@@ -27,9 +26,18 @@ import {
   startRedis,
   type TestRedis,
 } from './scale-out-fixtures.js';
+import {
+  alice,
+  digestsByTag,
+  expectPullable,
+  ociLayout,
+  on,
+  pushImage,
+  tagsOn,
+  withDigest,
+} from './scale-out-images.js';
 
 const run = promisify(execFile);
-const alice = { Authorization: basic('alice', 'alice-pw') };
 const MiB = 1024 * 1024;
 /** The images' directory in the bucket. */
 const PREFIX = 'scale';
@@ -86,76 +94,6 @@ afterAll(async () => {
   await Promise.all([redis?.stop(), engine?.stop()]);
   if (directory) rmSync(directory, { recursive: true, force: true });
 }, 60_000);
-
-/** `location` (absolute or a path) on another instance. */
-const on = (base: string, location: string): string => {
-  const url = new URL(location, base);
-  return `${base}${url.pathname}${url.search}`;
-};
-const withDigest = (location: string, digest: string) =>
-  `${location}${location.includes('?') ? '&' : '?'}digest=${digest}`;
-
-/** POST on one instance, the monolithic PUT on another (each picked by `pick`). */
-async function pushBlob(pick: () => string, repository: string, content: string | Buffer): Promise<void> {
-  const started = await fetch(`${pick()}/v2/${repository}/blobs/uploads/`, {
-    method: 'POST',
-    headers: alice,
-  });
-  expect(started.status).toBe(202);
-  const location = on(pick(), started.headers.get('location') ?? '');
-  const done = await fetch(withDigest(location, sha256(content)), {
-    method: 'PUT',
-    body: content,
-    headers: { ...alice, 'Content-Type': 'application/octet-stream' },
-  });
-  expect(done.status, await done.text()).toBe(201);
-}
-
-async function pushImage(pick: () => string, repository: string, image: GcImage, tag: string) {
-  await pushBlob(pick, repository, image.config);
-  for (const layer of image.layers) await pushBlob(pick, repository, layer);
-  const put = await fetch(`${pick()}/v2/${repository}/manifests/${tag}`, {
-    method: 'PUT',
-    body: image.manifest,
-    headers: { ...alice, 'Content-Type': ociManifestType },
-  });
-  const body = await put.text();
-  if (put.status !== 201) console.error(`manifest put ${repository}:${tag}: ${put.status} ${body}`);
-  return put.status;
-}
-
-async function expectPullable(base: string, repository: string, image: GcImage, reference: string) {
-  const manifest = await fetch(`${base}/v2/${repository}/manifests/${reference}`, {
-    headers: { ...alice, Accept: ociManifestType },
-  });
-  expect(manifest.status, `${base} ${repository}:${reference}`).toBe(200);
-  expect(sha256(Buffer.from(await manifest.arrayBuffer()))).toBe(image.digest);
-  for (const digest of digestsOf(image).slice(1)) {
-    const blob = await fetch(`${base}/v2/${repository}/blobs/${digest}`, { headers: alice });
-    expect(blob.status, `${base} ${repository}@${digest}`).toBe(200);
-    expect(sha256(Buffer.from(await blob.arrayBuffer()))).toBe(digest);
-  }
-}
-
-async function tagsOn(base: string, repository: string): Promise<string[]> {
-  const response = await fetch(`${base}/v2/${repository}/tags/list`, { headers: alice });
-  return ((await response.json()) as { tags?: string[] }).tags ?? [];
-}
-
-/** An OCI layout on disk for skopeo to copy from. */
-function ociLayout(path: string, image: GcImage, tag: string): void {
-  mkdirSync(join(path, 'blobs', 'sha256'), { recursive: true });
-  writeFileSync(join(path, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  for (const content of [image.config, ...image.layers, image.manifest])
-    writeFileSync(join(path, 'blobs', 'sha256', sha256(content).slice(7)), content);
-  const descriptor = {
-    mediaType: ociManifestType,
-    digest: image.digest,
-    size: Buffer.byteLength(image.manifest),
-    annotations: { 'org.opencontainers.image.ref.name': tag },
-  };
-  writeFileSync(join(path, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [descriptor] }));
-}
 
 describe('three instances behind haproxy on Ceph RGW and one Redis', () => {
   it('skopeo pushes and pulls through the balancer; every instance serves the image from the bucket', async () => {
@@ -247,14 +185,7 @@ describe('three instances behind haproxy on Ceph RGW and one Redis', () => {
     for (const base of instances) expect((await tagsOn(base, 'race/app')).sort()).toEqual(expected);
     // the index in the bucket: valid, every tag exactly once, pointing at the manifest pushed under it
     const stored = await engine.driver(PREFIX).getContent('race/app/index.json');
-    const index = JSON.parse(Buffer.from(stored ?? new Uint8Array()).toString('utf8')) as {
-      manifests: Array<{ digest: string; annotations?: Record<string, string> }>;
-    };
-    const byTag = new Map<string, string[]>();
-    for (const entry of index.manifests) {
-      const tag = entry.annotations?.['org.opencontainers.image.ref.name'];
-      if (tag !== undefined) byTag.set(tag, [...(byTag.get(tag) ?? []), entry.digest]);
-    }
+    const byTag = digestsByTag(Buffer.from(stored ?? new Uint8Array()).toString('utf8'));
     for (const { tag, image } of pushed) expect(byTag.get(tag)).toEqual([image.digest]);
     expect(byTag.size).toBe(clients * perClient);
     for (const { tag, image } of pushed.slice(0, 4)) await expectPullable(random(), 'race/app', image, tag);

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createRegistryClient, type RegistryClient } from '@zot-ts/oci-client';
 import { type PushedImage, pushRandomImage } from '@zot-ts/oci-client/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRegistry, type TestRegistry } from './helpers.js';
+import { startTestRegistry, type TestRegistry, until } from './helpers.js';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
@@ -20,16 +20,6 @@ let client: RegistryClient;
 let periodicSigned: PushedImage;
 let periodicSignature: Buffer;
 let periodicReferrer: string;
-
-async function until<T>(probe: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function pushBlob(repository: string, bytes: Buffer) {
   const digest = sha256(bytes);
@@ -148,7 +138,7 @@ describe('periodic sync with onlySigned', () => {
       return /outcome="synced"\} 1\b/.test(metrics) && /outcome="notSigned"\} 1\b/.test(metrics)
         ? true
         : undefined;
-    });
+    }, 10_000);
     const tags = (await (await fetch(`${mirror.url}/v2/periodic/yes/tags/list`)).json()) as {
       tags: string[];
     };

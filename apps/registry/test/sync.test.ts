@@ -20,7 +20,7 @@ import {
   startFaultProxy,
 } from '@zot-ts/oci-client/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRegistry, type TestRegistry } from './helpers.js';
+import { startTestRegistry, type TestRegistry, until } from './helpers.js';
 
 // async: the mirror serves from this process, so a synchronous child would block it (and hang)
 const run = promisify(execFile);
@@ -33,16 +33,6 @@ let proxy: FaultProxy;
 let mirror: TestRegistry;
 let toDistribution: RegistryClient;
 let toZot: RegistryClient;
-
-async function until<T>(probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'zot-sync-'));
@@ -114,7 +104,7 @@ describe('periodic sync from distribution 2.8.2 (htpasswd, TLS, credentialsFile,
     const answer = await until(async () => {
       const response = await fetch(`${mirror.url}/v2/mirror/x/manifests/v1.0`);
       return response.status === 200 ? response : undefined;
-    });
+    }, 20_000);
     expect(answer.headers.get('content-type')).toBe('application/vnd.oci.image.manifest.v1+json');
     const manifest = JSON.parse(await answer.text()) as { config: { mediaType: string }; layers: unknown[] };
     expect(manifest.config.mediaType).toBe('application/vnd.oci.image.config.v1+json');
