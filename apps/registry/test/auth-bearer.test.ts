@@ -82,6 +82,23 @@ describe('bearer tokens', () => {
     expect((await get(registry.url, '/v2/lib/forged/tags/list', bearer(reader))).status).toBe(404);
   });
 
+  it('lists the whole catalog to a token granted registry:catalog:*, and only named repositories otherwise', async () => {
+    const pusher = token({ sub: 'ci', access: access('lib/listed', ['pull', 'push']) });
+    expect((await pushImage(registry.url, 'lib/listed', 'v1', bearer(pusher))).status).toBe(201);
+    const catalog = async (claims: object[]) =>
+      (await get(registry.url, '/v2/_catalog', bearer(token({ sub: 'ci', access: claims })))).json
+        .repositories;
+    const everything = await catalog([{ type: 'registry', name: 'catalog', actions: ['*'] }]);
+    expect(everything).toEqual(expect.arrayContaining(['lib/app', 'lib/listed']));
+    // zot's own catalog check asks for pull on the repository named ""
+    expect(await catalog(access('', ['pull']))).toEqual(everything);
+    expect(await catalog(access('lib/listed', ['pull']))).toEqual(['lib/listed']);
+    expect(await catalog([{ type: 'registry', name: 'catalog', actions: ['list'] }])).toEqual([]);
+    // listing is not pulling
+    const lister = token({ sub: 'ci', access: [{ type: 'registry', name: 'catalog', actions: ['*'] }] });
+    expect((await get(registry.url, '/v2/lib/listed/manifests/v1', bearer(lister))).status).toBe(401);
+  });
+
   it('reports bearer in the mgmt endpoint', async () => {
     const answer = await get(registry.url, '/v2/_zot/ext/mgmt');
     expect(answer.json.http).toEqual({ auth: { bearer: { realm, service } } });

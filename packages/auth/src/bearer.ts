@@ -71,6 +71,21 @@ export function accessToScopes(access: unknown): CredentialScope[] {
   return scopes;
 }
 
+/**
+ * Whether a token's `access` claim lets it list the whole catalog: distribution's `registry:catalog:*`, or
+ * zot's form (its catalog route asks for `pull` on the repository named ""). Listing is not pulling: the
+ * repositories stay closed to the token unless it names them.
+ */
+export function accessGrantsCatalog(access: unknown): boolean {
+  if (!Array.isArray(access)) return false;
+  return (access as Array<{ type?: unknown; name?: unknown; actions?: unknown }>).some(
+    (entry) =>
+      Array.isArray(entry?.actions) &&
+      ((entry.type === 'registry' && entry.name === 'catalog' && entry.actions.includes('*')) ||
+        (entry.type === 'repository' && entry.name === '' && entry.actions.includes('pull'))),
+  );
+}
+
 const quote = (value: string): string => `"${value.replace(/["\\]/g, '\\$&')}"`;
 // A DELETE asks for `push,delete`: a token server set up for zot grants push (which covers delete here, as in
 // zot), one set up for distribution grants delete; either answer works.

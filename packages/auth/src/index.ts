@@ -15,7 +15,13 @@ export { createAuthenticator } from './authenticator.js';
 export type { ParsedAuthorization } from './authorization-header.js';
 export { parseAuthorization } from './authorization-header.js';
 export type { BearerCheck, BearerOptions, BearerVerifier } from './bearer.js';
-export { accessToScopes, createBearerVerifier, loadBearerKey, publicKeyFromPem } from './bearer.js';
+export {
+  accessGrantsCatalog,
+  accessToScopes,
+  createBearerVerifier,
+  loadBearerKey,
+  publicKeyFromPem,
+} from './bearer.js';
 export { isDockerClient } from './docker-client.js';
 export type { StaticGroups } from './groups.js';
 export { groupsOf } from './groups.js';

@@ -7,7 +7,7 @@
 // - a credential with its own scopes (API key scopes, bearer `access`) must allow the request in every case,
 //   and a bearer token that fails only on its scope gets 401 `error="insufficient_scope"` (RFC 6750 3.1),
 //   so a token client asks its token service for a wider token.
-import { scopesAllow } from '@zot-ts/auth';
+import { accessGrantsCatalog, scopesAllow } from '@zot-ts/auth';
 import {
   type Authorizer,
   compilePolicies,
@@ -90,6 +90,12 @@ export function createAccessPolicy(options: AccessPolicyOptions): AccessPolicy {
     },
 
     filterRepositories(identity, names) {
+      // a bearer token granted the catalog (registry:catalog:*) lists every name, as distribution does
+      const wholeCatalog =
+        authorizer === undefined &&
+        identity?.method === 'bearer' &&
+        accessGrantsCatalog(identity.claims?.access);
+      if (wholeCatalog) return names;
       return names.filter((name) => {
         if (authorizer !== undefined) return authorizer.canRead(name, identity);
         if (identity === undefined) return !authEnabled;
