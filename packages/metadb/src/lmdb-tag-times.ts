@@ -1,7 +1,7 @@
 // Per-tag push and pull times in LMDB, keyed `${repository}\0${tag}` so one repository is one key range.
 // Pulls may be batched: every manifest GET records one, and a pull time lost in a crash only makes retention keep
 // a tag a little longer.
-import type { TagTimeRecord, TagTimeStore } from '@zot-ts/metastore';
+import { createPullBatcher, type TagTimeRecord, type TagTimeStore } from '@zot-ts/metastore';
 import { writeTx } from './lmdb-collections.js';
 import type { MetaEnv } from './lmdb-env.js';
 
@@ -27,15 +27,6 @@ export function lmdbTagTimes(
       .getRange({ start: `${repository}\0`, end: `${repository}\u0001` })
       .map(({ key, value }) => ({ key, record: value as TagTimeRecord }));
 
-  // Pulls waiting for their shared write, by repository and reference, in arrival order.
-  let pending = new Map<string, { repository: string; reference: string; count: number; at: Date }>();
-  interface PendingWrite {
-    promise: Promise<void>;
-    resolve: () => void;
-    reject: (error: unknown) => void;
-    timer: NodeJS.Timeout;
-  }
-  let pendingWrite: PendingWrite | undefined;
   const applyPull = (repository: string, reference: string, count: number, at: Date): void => {
     const matches = isDigest(reference)
       ? [...ofRepository(repository)].filter(({ record }) => record.digest === reference)
@@ -46,19 +37,16 @@ export function lmdbTagTimes(
       void tagTimes.put(key, { ...record, lastPulledAt: at, pullCount: record.pullCount + count });
     }
   };
+  const pulls = createPullBatcher({
+    settleMs,
+    write: (batch) =>
+      writeTx(env, () => {
+        for (const [repository, references] of batch)
+          for (const [reference, { count, at }] of references) applyPull(repository, reference, count, at);
+      }),
+  });
   /** Issues the pending pulls' transaction now (before any write issued after this call). */
-  const flushPulls = (): Promise<void> => {
-    if (!pendingWrite) return Promise.resolve();
-    const { promise, resolve, reject, timer } = pendingWrite;
-    clearTimeout(timer);
-    pendingWrite = undefined;
-    const batch = pending;
-    pending = new Map();
-    writeTx(env, () => {
-      for (const pull of batch.values()) applyPull(pull.repository, pull.reference, pull.count, pull.at);
-    }).then(resolve, reject);
-    return promise;
-  };
+  const flushPulls = pulls.flush;
 
   return {
     recordPush: (repository, tag, digest, at) => {
@@ -74,27 +62,7 @@ export function lmdbTagTimes(
         void tagTimes.put(tagKey(repository, tag), next);
       });
     },
-    recordPull(repository, reference, at) {
-      if (settleMs === 0) return writeTx(env, () => applyPull(repository, reference, 1, at));
-      const key = tagKey(repository, reference);
-      const seen = pending.get(key);
-      if (seen) {
-        seen.count++;
-        seen.at = at;
-      } else pending.set(key, { repository, reference, count: 1, at });
-      if (!pendingWrite) {
-        let resolve: () => void = () => undefined;
-        let reject: (error: unknown) => void = () => undefined;
-        const promise = new Promise<void>((onDone, onError) => {
-          resolve = onDone;
-          reject = onError;
-        });
-        const timer = setTimeout(flushPulls, settleMs);
-        timer.unref(); // close() flushes what is left
-        pendingWrite = { promise, resolve, reject, timer };
-      }
-      return pendingWrite.promise;
-    },
+    recordPull: (repository, reference, at) => pulls.add(repository, reference, at),
     async list(repository) {
       await flushPulls();
       return [...ofRepository(repository)].map(({ record }) => record);

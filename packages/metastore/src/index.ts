@@ -11,6 +11,7 @@ export {
 } from './image-meta-build.js';
 export { createMemoryMetaStore } from './memory-store.js';
 export type { CollectionName } from './meta-state.js';
+export { createPullBatcher, type PullBatch, type PullBatcher, type PullTally } from './pull-batch.js';
 export type { RepoMetaBackend, RepoMetaTx, UserPrefsRecord } from './repo-meta-backend.js';
 export { createMemoryRepoMetaBackend } from './repo-meta-backend.js';
 export {

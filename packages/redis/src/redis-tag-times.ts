@@ -1,7 +1,7 @@
 // Per-tag push and pull times on Redis: tagtime:<repository>\0<tag> -> TagTimeRecord, and tagtimes:<repository>
 // -> set of tags, so one repository lists with one set read. Each change is one optimistic transaction: a pull
 // counted on one instance while another pushes the tag is never lost or applied to the wrong digest.
-import type { TagTimeRecord, TagTimeStore } from '@zot-ts/metastore';
+import { createPullBatcher, type PullTally, type TagTimeRecord, type TagTimeStore } from '@zot-ts/metastore';
 import { decodeRecord, encodeRecord } from './json-codec.js';
 import type { OptimisticTx, TxView } from './optimistic-tx.js';
 
@@ -33,7 +33,7 @@ export function redisTagTimes(
       .map((tag) => recordOf(view, repository, tag))
       .filter((record): record is TagTimeRecord => record !== undefined);
 
-  const applyPulls = (repository: string, pulls: Map<string, { count: number; at: Date }>) =>
+  const applyPulls = (repository: string, pulls: Map<string, PullTally>) =>
     engine.write((view) => {
       const everyTag = [...pulls.keys()].some(isDigest) ? all(view, repository) : [];
       for (const [reference, { count, at }] of pulls) {
@@ -50,24 +50,14 @@ export function redisTagTimes(
       }
     });
 
-  // Pulls waiting for their shared write: repository -> reference -> how many and the latest time.
-  let pending = new Map<string, Map<string, { count: number; at: Date }>>();
-  let pendingWrite:
-    | { promise: Promise<void>; resolve(): void; reject(e: unknown): void; timer: NodeJS.Timeout }
-    | undefined;
-  const flush = (): Promise<void> => {
-    if (!pendingWrite) return Promise.resolve();
-    const { promise, resolve, reject, timer } = pendingWrite;
-    clearTimeout(timer);
-    pendingWrite = undefined;
-    const batch = pending;
-    pending = new Map();
-    Promise.all([...batch].map(([repository, pulls]) => applyPulls(repository, pulls))).then(
-      () => resolve(),
-      reject,
-    );
-    return promise;
-  };
+  // one optimistic transaction per repository and batch
+  const pulls = createPullBatcher({
+    settleMs,
+    write: async (batch) => {
+      await Promise.all([...batch].map(([repository, references]) => applyPulls(repository, references)));
+    },
+  });
+  const { flush } = pulls;
 
   return {
     flush,
@@ -85,28 +75,7 @@ export function redisTagTimes(
         view.sadd(tagsOf(repository), tag);
       });
     },
-    recordPull(repository, reference, at) {
-      if (settleMs === 0) return applyPulls(repository, new Map([[reference, { count: 1, at }]]));
-      const pulls = pending.get(repository) ?? new Map<string, { count: number; at: Date }>();
-      pending.set(repository, pulls);
-      const seen = pulls.get(reference);
-      if (seen) {
-        seen.count++;
-        seen.at = at;
-      } else pulls.set(reference, { count: 1, at });
-      if (!pendingWrite) {
-        let resolve: () => void = () => undefined;
-        let reject: (error: unknown) => void = () => undefined;
-        const promise = new Promise<void>((onDone, onError) => {
-          resolve = onDone;
-          reject = onError;
-        });
-        const timer = setTimeout(flush, settleMs);
-        timer.unref(); // close() flushes what is left
-        pendingWrite = { promise, resolve, reject, timer };
-      }
-      return pendingWrite.promise;
-    },
+    recordPull: (repository, reference, at) => pulls.add(repository, reference, at),
     list: async (repository) => {
       await flush();
       return engine.read((view) => all(view, repository));

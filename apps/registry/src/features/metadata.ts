@@ -11,7 +11,7 @@
 // kill the index.json of every repository changed since then no longer matches its fingerprint, and the next
 // start re-reads exactly those. (The first event of a repository in a run also clears its fingerprint, so even
 // a fingerprint that failed to change, e.g. a coarse modification time, cannot hide a lost update.)
-import type { MetaStore } from '@zot-ts/metastore';
+import { createPullBatcher, type MetaStore } from '@zot-ts/metastore';
 import type { OciApiObserver } from '@zot-ts/oci-api';
 import type { Store, StoreEvent } from '@zot-ts/oci-store';
 import type { Logger } from '../log-sink.js';
@@ -138,48 +138,34 @@ export function createMetadataSync(options: {
     }
   }
 
-  // Downloads waiting for their shared write: repository -> digest -> how many, and the latest time.
-  let downloads = new Map<string, Map<string, { count: number; at: Date }>>();
-  let downloadTimer: NodeJS.Timeout | undefined;
-  const flushDownloads = (): void => {
-    clearTimeout(downloadTimer);
-    downloadTimer = undefined;
-    const batch = downloads;
-    downloads = new Map();
-    for (const [repository, byDigest] of batch) {
-      // one write per repository: on Redis each write rereads and rewrites the whole RepoMeta, and instances
-      // writing one per digest lost each other's races over and over (scale-out GETs fell from 400 to 90/s)
-      enqueue(repository, (issue) => {
-        const pulls = [...byDigest].map(([reference, { count, at }]) => ({ reference, at, count }));
-        issue(metaStore.repos.recordDownloads(repository, pulls));
-      });
-    }
-  };
+  // Downloads counted together for downloadSettleMs, written one transaction per repository: on Redis each
+  // write rereads and rewrites the whole RepoMeta, and instances writing one per digest lost each other's races
+  // over and over (scale-out GETs fell from 400 to 90/s)
+  const downloads = createPullBatcher({
+    settleMs: downloadSettleMs,
+    write: async (batch) => {
+      for (const [repository, byDigest] of batch) {
+        enqueue(repository, (issue) => {
+          const pulls = [...byDigest].map(([reference, { count, at }]) => ({ reference, at, count }));
+          issue(metaStore.repos.recordDownloads(repository, pulls));
+        });
+      }
+    },
+  });
 
   return {
     onStoreEvent,
     observer(event) {
       // zot counts a download on a manifest GET (not HEAD), for the digest served
       if (event.type !== 'manifestDownloaded') return;
-      const { repository, digest } = event;
-      const byDigest = downloads.get(repository) ?? new Map<string, { count: number; at: Date }>();
-      downloads.set(repository, byDigest);
-      const seen = byDigest.get(digest);
-      if (seen) {
-        seen.count++;
-        seen.at = now();
-      } else byDigest.set(digest, { count: 1, at: now() });
-      if (downloadTimer === undefined) {
-        downloadTimer = setTimeout(flushDownloads, downloadSettleMs);
-        downloadTimer.unref(); // close() flushes what is left
-      }
+      void downloads.add(event.repository, event.digest, now());
     },
     async settled() {
       await queue;
       while (writes.size > 0) await Promise.all(writes);
     },
     async idle() {
-      flushDownloads();
+      void downloads.flush();
       await this.settled();
     },
     async close() {
