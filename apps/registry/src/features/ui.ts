@@ -6,14 +6,16 @@ import type { Feature, FeatureContext } from './feature.js';
 import { loadUiFiles, uiDistDirectory } from './ui-files.js';
 import { uiRoutes } from './ui-routes.js';
 
-export function composeUi(context: FeatureContext, directory = uiDistDirectory()): Feature {
+export function composeUi(context: FeatureContext, directory?: string): Feature {
   const { config, logger } = context;
   if (config.extensions?.ui?.enable !== true) return {};
-  const files = loadUiFiles(directory);
+  // resolved only when the UI is on: a server deployed without the UI package must start
+  const dist = directory ?? uiDistDirectory();
+  const files = loadUiFiles(dist);
   if (files === undefined)
     logger.warn('the web UI is enabled but not built: its pages answer 503 until it is built', {
       module: 'ui',
-      directory,
+      directory: dist,
       build: 'pnpm --filter @zot-ts/ui build',
     });
   return {
