@@ -35,7 +35,7 @@ import { composeUi } from './features/ui.js';
 import { type HealthState, healthRoutes } from './health.js';
 import { createLogger, type Logger, type LogSink, openSink } from './log-sink.js';
 import { requestLog } from './request-log.js';
-import { storageDriverOf } from './storage-drivers.js';
+import { loadStorageDrivers, storageDriverOf } from './storage-drivers.js';
 
 /** What callers (tests, auth, metrics) may add without touching this file. */
 export interface RegistryExtensions {
@@ -72,7 +72,7 @@ export interface ComposedRegistry {
 }
 
 /** zot's storage section as the store's options: root, dedupe, commit, and subPaths (prefix -> another root). */
-export function storeOptionsOf(config: ZotConfig): Parameters<typeof createStore>[0] {
+export async function storeOptionsOf(config: ZotConfig): Promise<Parameters<typeof createStore>[0]> {
   const { storage } = config;
   if (storage.rootDirectory === '') {
     // the loader accepts a remote-only storage section as zot's does; zot's server then stops too
@@ -82,6 +82,7 @@ export function storeOptionsOf(config: ZotConfig): Parameters<typeof createStore
     );
   }
   // a storageDriver (s3) holds the section's images; rootDirectory stays the local directory for metadata
+  await loadStorageDrivers(config);
   const rootOf = (options: StorageOptions) => {
     const remote = storageDriverOf(options);
     const root = { rootDirectory: options.rootDirectory, dedupe: options.dedupe, commit: options.commit };
@@ -143,7 +144,7 @@ export async function composeRegistry(
     throw error;
   });
   const store = await createStore({
-    ...storeOptionsOf(config),
+    ...(await storeOptionsOf(config)),
     ...repositoryQuotaOf(config, logger),
     ...(scaleOut.locks === undefined ? {} : { locks: scaleOut.locks }),
     ...(extensions.worker === undefined ? {} : { crossProcess: true }),

@@ -4,7 +4,8 @@
 // Every step has a deadline (ldapts' connect and operation timeouts, plus one for the whole login that closes
 // the socket), so an LDAP server that is down or hung answers "unavailable" instead of holding the request.
 import { isIP } from 'node:net';
-import { Client, InvalidCredentialsError, ResultCodeError } from 'ldapts';
+// types only: ldapts is loaded at the first LDAP login, so servers without LDAP never load it
+import type { Client } from 'ldapts';
 import { userSearchFilter } from './ldap-filter.js';
 
 /** How to reach the directory and find users: zot's `http.auth.ldap`, with files already read. */
@@ -73,7 +74,15 @@ function urlOf(options: LdapDirectoryOptions): string {
 }
 
 /** Runs the login steps on `client`; each failure is tagged with the step it happened in. */
-async function steps(client: Client, options: LdapDirectoryOptions, username: string, password: string) {
+type Ldapts = typeof import('ldapts');
+
+async function steps(
+  ldapts: Ldapts,
+  client: Client,
+  options: LdapDirectoryOptions,
+  username: string,
+  password: string,
+) {
   const at = async <T>(stage: LoginStageError['stage'], work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
@@ -108,10 +117,11 @@ async function steps(client: Client, options: LdapDirectoryOptions, username: st
   try {
     await client.bind(entry.dn, password);
   } catch (error) {
-    if (error instanceof InvalidCredentialsError)
+    if (error instanceof ldapts.InvalidCredentialsError)
       return { kind: 'mismatch', reason: 'wrong password' } as const;
     // any other LDAP answer to the user's bind (locked account, password policy) is about her, not the server
-    if (error instanceof ResultCodeError) return { kind: 'mismatch', reason: 'user bind refused' } as const;
+    if (error instanceof ldapts.ResultCodeError)
+      return { kind: 'mismatch', reason: 'user bind refused' } as const;
     throw new LoginStageError('user bind', error);
   }
   const groups = groupsOf(entry, options.userGroupAttribute);
@@ -136,7 +146,8 @@ export async function ldapLogin(
   // RFC 4513 5.1.2: a simple bind with a DN and an empty password is an unauthenticated bind, which many
   // servers answer with success. Never send one on a user's behalf.
   if (password === '') return { kind: 'mismatch', reason: 'empty password' };
-  const client = new Client({
+  const ldapts = await import('ldapts');
+  const client = new ldapts.Client({
     url: urlOf(options),
     connectTimeout: options.connectTimeoutMs ?? 5000,
     timeout: options.operationTimeoutMs ?? 5000,
@@ -151,7 +162,7 @@ export async function ldapLogin(
     );
   });
   try {
-    return await Promise.race([steps(client, options, username, password), deadline]);
+    return await Promise.race([steps(ldapts, client, options, username, password), deadline]);
   } catch (error) {
     const tagged = error instanceof LoginStageError ? error : new LoginStageError('connect', error);
     // ldapts connects lazily on the first operation: a refused or timed-out connection surfaces there

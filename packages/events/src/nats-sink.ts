@@ -4,14 +4,8 @@
 // flushes: the server's PONG proves it has the message. While disconnected, send() fails at once rather than
 // let the client buffer copies; the delivery queue keeps the event and retries after the reconnect.
 import { readFileSync } from 'node:fs';
-import {
-  type ConnectionOptions,
-  connect,
-  credsAuthenticator,
-  Events,
-  type NatsConnection,
-  headers as natsHeaders,
-} from 'nats';
+// types only: the client is loaded when a NATS sink is configured (it is 450 KB of JavaScript)
+import type { ConnectionOptions, NatsConnection } from 'nats';
 import { type CloudEvent, EVENT_SOURCE } from './cloud-event.js';
 import { DEFAULT_SINK_TIMEOUT_MS, type Sink, type SinkCredentials, SinkError, type SinkTls } from './sink.js';
 
@@ -27,7 +21,9 @@ export interface NatsSinkOptions {
   reconnectWaitMs?: number;
 }
 
-function connectionOptions(options: NatsSinkOptions, timeoutMs: number): ConnectionOptions {
+type NatsModule = typeof import('nats');
+
+function connectionOptions(nats: NatsModule, options: NatsSinkOptions, timeoutMs: number): ConnectionOptions {
   const { credentials, tls } = options;
   const base: ConnectionOptions = {
     servers: options.address.split(',').map((s) => s.trim()),
@@ -38,7 +34,7 @@ function connectionOptions(options: NatsSinkOptions, timeoutMs: number): Connect
     maxReconnectAttempts: -1,
     reconnectTimeWait: options.reconnectWaitMs ?? 250,
   };
-  if (credentials?.file) base.authenticator = credsAuthenticator(readFileSync(credentials.file));
+  if (credentials?.file) base.authenticator = nats.credsAuthenticator(readFileSync(credentials.file));
   else if (credentials?.username) {
     base.user = credentials.username;
     base.pass = credentials.password ?? '';
@@ -68,6 +64,7 @@ export function createNatsSink(options: NatsSinkOptions): Sink {
   if (options.channel === '')
     throw new SinkError('SINK_INVALID', 'a NATS event sink needs a channel (subject)');
   const timeoutMs = options.timeoutMs ?? DEFAULT_SINK_TIMEOUT_MS;
+  let nats: NatsModule | undefined;
   let connection: NatsConnection | undefined;
   let connected = false;
   let closed = false;
@@ -77,14 +74,18 @@ export function createNatsSink(options: NatsSinkOptions): Sink {
   void (async function connectUntilClosed() {
     while (!closed) {
       try {
-        const nc = await connect({ ...connectionOptions(options, timeoutMs), waitOnFirstConnect: false });
+        nats ??= await import('nats');
+        const nc = await nats.connect({
+          ...connectionOptions(nats, options, timeoutMs),
+          waitOnFirstConnect: false,
+        });
         if (closed) {
           await nc.close();
           return;
         }
         connection = nc;
         connected = true;
-        void watchStatus(nc);
+        void watchStatus(nats, nc);
         return;
       } catch (error) {
         lastError = error;
@@ -93,18 +94,18 @@ export function createNatsSink(options: NatsSinkOptions): Sink {
     }
   })();
 
-  async function watchStatus(nc: NatsConnection): Promise<void> {
+  async function watchStatus(client: NatsModule, nc: NatsConnection): Promise<void> {
     for await (const status of nc.status()) {
-      if (status.type === Events.Disconnect) connected = false;
-      else if (status.type === Events.Reconnect) connected = true;
+      if (status.type === client.Events.Disconnect) connected = false;
+      else if (status.type === client.Events.Reconnect) connected = true;
     }
   }
 
   async function send(event: CloudEvent): Promise<void> {
     const nc = connection;
-    if (nc === undefined || !connected || nc.isClosed())
+    if (nats === undefined || nc === undefined || !connected || nc.isClosed())
       throw new SinkError('SINK_UNAVAILABLE', `not connected to ${options.address}`, { cause: lastError });
-    const messageHeaders = natsHeaders();
+    const messageHeaders = nats.headers();
     messageHeaders.set('content-type', 'application/cloudevents+json');
     nc.publish(options.channel, Buffer.from(JSON.stringify(event)), { headers: messageHeaders });
     await withTimeout(nc.flush(), timeoutMs, `flushing to ${options.address}`);

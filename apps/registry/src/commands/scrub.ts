@@ -11,7 +11,7 @@ export async function runScrub(args: string[]): Promise<number> {
     return 2;
   }
   const config = await loadConfig(configPath);
-  const store = await createStore(storeOptionsOf(config));
+  const store = await createStore(await storeOptionsOf(config));
   const report = await store.scrub();
   for (const finding of report.findings) {
     const what = finding.digest === undefined ? finding.kind : `${finding.kind} ${finding.digest}`;

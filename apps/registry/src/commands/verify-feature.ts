@@ -43,7 +43,7 @@ export async function runVerifyFeature(args: string[]): Promise<number> {
     );
     return 1;
   }
-  const store = createStore(storeOptionsOf(config));
+  const store = createStore(await storeOptionsOf(config));
   // read tag times only where the registry keeps them (opening the database elsewhere would create it); LMDB
   // may be opened while the server runs, and a root the server has not opened since the first wave still has
   // only the old directory

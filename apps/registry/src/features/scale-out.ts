@@ -13,15 +13,8 @@ import { randomBytes } from 'node:crypto';
 import type { SessionKeys } from '@zot-ts/auth';
 import { parseDuration, type ZotConfig } from '@zot-ts/config';
 import type { SessionStore } from '@zot-ts/metastore';
-import {
-  connectRedis,
-  createGcLease,
-  createRedisLocks,
-  createRedisMetaStore,
-  type GcLease,
-  type RedisLocks,
-  type RedisMetaStore,
-} from '@zot-ts/redis';
+// types only: the Redis client (ioredis) is loaded when a redis driver is configured, not by every server
+import type { GcLease, RedisLocks, RedisMetaStore } from '@zot-ts/redis';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log-sink.js';
 
@@ -73,8 +66,13 @@ export async function composeScaleOut(config: ZotConfig, logger: Logger): Promis
     for (const step of opened.reverse()) await step().catch(() => undefined);
   };
   const result: ScaleOut = { close };
+  const cache = sharedCacheDriverOf(config, logger);
+  const sessionDriver = config.http.auth?.sessionDriver;
+  if (cache === undefined && sessionDriver?.name !== 'redis') return result;
+  const { connectRedis, createGcLease, createRedisLocks, createRedisMetaStore } = await import(
+    '@zot-ts/redis'
+  );
   try {
-    const cache = sharedCacheDriverOf(config, logger);
     if (cache !== undefined) {
       const url = redisUrlOf(cache);
       const metaStore = await createRedisMetaStore({
@@ -103,7 +101,6 @@ export async function composeScaleOut(config: ZotConfig, logger: Logger): Promis
         keyprefix: metaStore.prefix,
       });
     }
-    const sessionDriver = config.http.auth?.sessionDriver;
     if (sessionDriver?.name === 'redis') {
       const sessionStore = await createRedisMetaStore({
         url: redisUrlOf(sessionDriver),

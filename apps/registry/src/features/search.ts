@@ -2,7 +2,6 @@
 // (@zot-ts/search), plus stars and bookmarks when the UI is on too (zot: AreUserPrefsEnabled = search && ui).
 // Off unless `extensions.search.enable`. Results are filtered by the same access policies as /v2/_catalog.
 import type { ExtensionDescriptor, Identity } from '@zot-ts/oci-api';
-import { createSearchApi } from '@zot-ts/search';
 import type { Feature, FeatureContext } from './feature.js';
 import { MGMT_PATH, SEARCH_PATH, searchRoutes, USERPREFS_PATH } from './search-routes.js';
 
@@ -20,6 +19,8 @@ export async function composeSearch(context: FeatureContext): Promise<Feature> {
   const { config, metaStore, logger, auth } = context;
   if (config.extensions?.search?.enable !== true) return {};
   const userPrefs = config.extensions.ui?.enable === true;
+  // loaded only with search on: graphql is 700 KB of JavaScript a server without search never needs
+  const { createSearchApi } = await import('@zot-ts/search');
   // extensions.search.cve is warned about at start from the not-built table (@zot-ts/config)
   const api = createSearchApi<Identity>({
     repos: metaStore.repos,
