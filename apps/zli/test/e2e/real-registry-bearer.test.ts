@@ -82,8 +82,9 @@ beforeAll(async () => {
   client.close();
   // what follows is asked by zli alone
   tokenScopes.length = 0;
-  env = { ZLI_CONFIG: join(dir, 'zot') };
-  await writeFile(env.ZLI_CONFIG, JSON.stringify({ configs: [{ _name: 'tok', url: running.url }] }));
+  const configPath = join(dir, 'zot');
+  env = { ZLI_CONFIG: configPath };
+  await writeFile(configPath, JSON.stringify({ configs: [{ _name: 'tok', url: running.url }] }));
 }, 60_000);
 
 afterAll(async () => {

@@ -88,9 +88,10 @@ beforeAll(async () => {
   signatureDigest = await pushReferrer(client, { digest: image.digest, size: image.manifest.length });
   await pushRandomImage(client, 'team/app', '1.0', { layers: 1, layerSize: 512 });
   client.close();
-  env = { ZLI_CONFIG: join(dir, 'zot') };
+  const configPath = join(dir, 'zot');
+  env = { ZLI_CONFIG: configPath };
   await writeFile(
-    env.ZLI_CONFIG,
+    configPath,
     JSON.stringify({
       configs: [
         { _name: 'strict', url: running.url },
