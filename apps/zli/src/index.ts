@@ -1,7 +1,5 @@
 // Public API of @zot-ts/zli: what is not exported here is internal.
 
-// The read-only OCI registry client (to move into packages/oci-client when sync needs it).
-export * from './client/index.js';
 // The oclif command table (explicit discovery).
 export { commands } from './commands/index.js';
 export type {
@@ -39,3 +37,5 @@ export type { ServerStatus } from './inspect/server-status.js';
 export { formatServerStatus, getServerStatus, statusFromMgmt } from './inspect/server-status.js';
 export type { SignatureTrust, TrustLookup } from './inspect/signature-trust.js';
 export { createTrustLookup, noTrustLookup, signatureTrustOf } from './inspect/signature-trust.js';
+// What zli reads of a registry (zot's extensions, manifests), over @zot-ts/oci-client.
+export * from './registry/index.js';

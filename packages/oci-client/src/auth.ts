@@ -48,8 +48,12 @@ export interface TokenSource {
 export function createTokenSource(
   credentials: Credentials | undefined,
   send: (request: HttpRequest) => Promise<HttpResponse>,
+  options: { basicUpfront?: boolean } = {},
 ): TokenSource {
-  let challenge: Challenge | undefined;
+  // Basic up front: the scheme is assumed before any 401 (a Bearer challenge still replaces it), so a registry
+  // that also serves anonymous users sees who is asking from the first request
+  let challenge: Challenge | undefined =
+    options.basicUpfront === true && credentials !== undefined ? { scheme: 'basic', params: {} } : undefined;
   const tokens = new Map<string, CachedToken>();
   const keyOf = (scopes: string[]) => [...new Set(scopes)].sort().join(' ');
 
@@ -101,8 +105,10 @@ export function createTokenSource(
       const header = response.headers['www-authenticate'];
       const parsed = parseChallenge(Array.isArray(header) ? header[0] : header);
       if (parsed === undefined || parsed.scheme === 'other') return false;
+      // a Basic challenge to a request that already carried the credentials refuses them: no retry
+      const basicSent = challenge?.scheme === 'basic' && credentials !== undefined;
       challenge = parsed;
-      if (parsed.scheme === 'basic') return credentials !== undefined;
+      if (parsed.scheme === 'basic') return credentials !== undefined && !basicSent;
       // a refused token (expired early, revoked, or short of a scope the server names) is replaced by one
       // for the request's scopes plus the one the challenge asks for; the caller retries once
       const wanted =

@@ -45,11 +45,15 @@ export function createCaller(options: {
   limiter: Limiter;
   retry: RetryPolicy;
   credentials?: Credentials;
+  /** Send Basic credentials from the first request instead of waiting for a 401 (see RegistryClientOptions). */
+  basicUpfront?: boolean;
   userAgent: string;
   onRetry?: Caller['onRetry'];
 }): Caller {
   const { baseUrl, transport, limiter, retry } = options;
-  const tokens: TokenSource = createTokenSource(options.credentials, (request) => transport.send(request));
+  const tokens: TokenSource = createTokenSource(options.credentials, (request) => transport.send(request), {
+    basicUpfront: options.basicUpfront === true,
+  });
 
   async function attempt(call: Call, release: () => void): Promise<HttpResponse> {
     let authRetried = false;
@@ -75,6 +79,7 @@ export function createCaller(options: {
           throw new RegistryClientError('ABORTED', `${call.what}: aborted`, { cause: error });
         if (!isConnectionError(error) || attemptNo >= retry.maxRetries)
           throw new RegistryClientError('UNREACHABLE', `${call.what}: ${(error as Error).message}`, {
+            url: url.toString(),
             cause: error,
           });
         const waitMs = backoffMs(retry, attemptNo);
@@ -122,7 +127,7 @@ export function createCaller(options: {
   async function failOrReturn(call: Call, response: HttpResponse): Promise<HttpResponse> {
     if (call.expect.includes(response.status)) return response;
     const text = (await readBody(response.body, 64 * 1024).catch(() => Buffer.alloc(0))).toString('utf8');
-    throw statusError(response.status, call.what, text);
+    throw statusError(response.status, call.what, text, response.url.toString());
   }
 
   return {

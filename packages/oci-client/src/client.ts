@@ -5,7 +5,8 @@ import type { Credentials } from './auth.js';
 import { type BlobDownloadOptions, getBlob, headBlob } from './blob-download.js';
 import { type BlobSource, type BlobUploadOptions, type BlobUploadOutcome, pushBlob } from './blob-upload.js';
 import { type Caller, createCaller } from './caller.js';
-import { createTransport } from './http.js';
+import { RegistryClientError } from './errors.js';
+import { createTransport, type ExchangeEvent, observeTransport, readBody } from './http.js';
 import { createLimiter } from './limiter.js';
 import { listReferrers, listRepositories, listTags, ping, type ReferrerDescriptor } from './listing.js';
 import {
@@ -16,6 +17,7 @@ import {
   type ManifestHead,
   putManifest,
 } from './manifests.js';
+import { type RegistryAnswer, type RegistryRequest, sendRequest } from './request.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
 import { type ClientTlsOptions, resolveTls } from './tls.js';
 
@@ -31,6 +33,14 @@ export interface RegistryClientOptions {
   idleTimeoutMs?: number;
   userAgent?: string;
   onRetry?: Caller['onRetry'];
+  /**
+   * Send the credentials as Basic from the first request, as zot's zli does, instead of after a 401 challenge.
+   * A registry that also admits anonymous users then answers as this user (its catalog, its access); a Bearer
+   * challenge still switches to the token flow. Default false (sync learns the scheme first).
+   */
+  basicUpfront?: boolean;
+  /** Sees every HTTP exchange, token requests included (a CLI's --debug). */
+  onExchange?: (event: ExchangeEvent) => void;
 }
 
 export interface RegistryClient {
@@ -56,9 +66,20 @@ export interface RegistryClient {
     signal?: AbortSignal,
   ): Promise<string>;
   deleteManifest(repository: string, reference: string): Promise<void>;
+  /**
+   * Any other registry path (extension APIs, a /v2/ whose 401 is an answer) through the same auth, TLS,
+   * retries and concurrency limit; the body read whole, capped.
+   */
+  request(request: RegistryRequest): Promise<RegistryAnswer>;
   headBlob(repository: string, digest: string): Promise<number | undefined>;
   /** A verified stream of the blob, resumed across broken connections. */
   getBlob(repository: string, digest: string, options?: BlobDownloadOptions): Readable;
+  /** A small blob (an image config) read whole and verified; refused beyond maxBytes (default 4 MiB). */
+  readBlob(
+    repository: string,
+    digest: string,
+    options?: { maxBytes?: number; signal?: AbortSignal },
+  ): Promise<Buffer>;
   pushBlob(repository: string, blob: BlobSource, options?: BlobUploadOptions): Promise<BlobUploadOutcome>;
   listReferrers(
     repository: string,
@@ -80,11 +101,13 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   const url = normalizeRegistryUrl(options.url);
   const maxConcurrent = options.maxConcurrent ?? 8;
   const retry: RetryPolicy = { ...defaultRetryPolicy, ...options.retry };
-  const transport = createTransport(
+  const plainTransport = createTransport(
     resolveTls(options.tls),
     options.idleTimeoutMs ?? 30_000,
     maxConcurrent + 2,
   );
+  const transport =
+    options.onExchange === undefined ? plainTransport : observeTransport(plainTransport, options.onExchange);
   const caller = createCaller({
     baseUrl: url,
     transport,
@@ -92,6 +115,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     retry,
     userAgent: options.userAgent ?? 'zot-ts-oci-client',
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+    ...(options.basicUpfront === undefined ? {} : { basicUpfront: options.basicUpfront }),
     ...(options.onRetry === undefined ? {} : { onRetry: options.onRetry }),
   });
   return {
@@ -106,8 +130,23 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     putManifest: (repository, reference, mediaType, content, signal) =>
       putManifest(caller, repository, reference, mediaType, content, signal),
     deleteManifest: (repository, reference) => deleteManifest(caller, repository, reference),
+    request: (request) => sendRequest(caller, request),
     headBlob: (repository, digest) => headBlob(caller, repository, digest),
     getBlob: (repository, digest, blobOptions) => getBlob(caller, retry, repository, digest, blobOptions),
+    readBlob: async (repository, digest, readOptions = {}) => {
+      const { maxBytes = 4 * 1024 * 1024, signal } = readOptions;
+      const stream = getBlob(caller, retry, repository, digest, signal === undefined ? {} : { signal });
+      return readBody(stream, maxBytes).catch((error: unknown) => {
+        if (error instanceof RegistryClientError) throw error;
+        throw new RegistryClientError(
+          'INVALID_RESPONSE',
+          `GET blob ${repository}@${digest}: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
+      });
+    },
     pushBlob: (repository, blob, uploadOptions) => pushBlob(caller, repository, blob, uploadOptions),
     listReferrers: (repository, digest, referrerOptions) =>
       listReferrers(caller, repository, digest, referrerOptions),

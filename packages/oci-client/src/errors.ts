@@ -24,16 +24,19 @@ export class RegistryClientError extends Error {
   readonly status: number | undefined;
   /** `errors[0].code` of a distribution-spec error body (MANIFEST_UNKNOWN, NAME_UNKNOWN...). */
   readonly ociCode: string | undefined;
+  /** The URL that answered or could not be reached, when the error comes from one request (CLIs show it). */
+  readonly url: string | undefined;
 
   constructor(
     code: RegistryClientErrorCode,
     message: string,
-    options: { status?: number; ociCode?: string; cause?: unknown } = {},
+    options: { status?: number; ociCode?: string; url?: string; cause?: unknown } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = options.status;
     this.ociCode = options.ociCode;
+    this.url = options.url;
   }
 }
 
@@ -56,11 +59,42 @@ export function ociCodeOf(body: string): string | undefined {
 }
 
 /** The error a non-2xx answer becomes, by status. */
-export function statusError(status: number, what: string, body: string): RegistryClientError {
+export function statusError(status: number, what: string, body: string, url?: string): RegistryClientError {
   const ociCode = ociCodeOf(body);
   const detail = `${what}: HTTP ${status}${ociCode === undefined ? '' : ` ${ociCode}`}`;
-  const options = ociCode === undefined ? { status } : { status, ociCode };
+  const options = {
+    status,
+    ...(ociCode === undefined ? {} : { ociCode }),
+    ...(url === undefined ? {} : { url }),
+  };
   if (status === 404) return new RegistryClientError('NOT_FOUND', detail, options);
   if (status === 401 || status === 403) return new RegistryClientError('UNAUTHORIZED', detail, options);
   return new RegistryClientError('UNEXPECTED_STATUS', detail, options);
+}
+
+/** Node's codes for a certificate or handshake failure (an UNREACHABLE error's cause). */
+const TLS_FAILURE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'EPROTO',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
+/**
+ * Whether an UNREACHABLE error was a TLS failure (an untrusted or mismatched certificate, a plain-HTTP server
+ * on an https URL): a CLI suggests `verify-tls` or a CA for these, where a refused connection needs another hint.
+ * The code stays UNREACHABLE so that callers failing over on it (sync) treat both alike.
+ */
+export function isTlsFailure(error: unknown): boolean {
+  if (!isRegistryClientError(error, 'UNREACHABLE')) return false;
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof cause?.code === 'string' ? cause.code : '';
+  const message = typeof cause?.message === 'string' ? cause.message : '';
+  return TLS_FAILURE_CODES.has(code) || /certificate|ssl|tls/i.test(message);
 }

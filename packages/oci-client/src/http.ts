@@ -119,3 +119,46 @@ export async function readBody(body: Readable, maxBytes = 8 * 1024 * 1024): Prom
   }
   return Buffer.concat(chunks);
 }
+
+/** One request as a client's observer sees it: when sent, then when answered (status) or failed (error). */
+export interface ExchangeEvent {
+  phase: 'sent' | 'answered' | 'failed';
+  method: string;
+  url: URL;
+  status?: number;
+  /** From sending to the response headers (answered, failed). */
+  durationMs?: number;
+  error?: Error;
+}
+
+/** The transport with every request reported to `observe` (a CLI's --debug lines), token requests included. */
+export function observeTransport(transport: Transport, observe: (event: ExchangeEvent) => void): Transport {
+  return {
+    async send(request) {
+      const { method, url } = request;
+      observe({ phase: 'sent', method, url });
+      const started = performance.now();
+      try {
+        const response = await transport.send(request);
+        observe({
+          phase: 'answered',
+          method,
+          url: response.url,
+          status: response.status,
+          durationMs: performance.now() - started,
+        });
+        return response;
+      } catch (error) {
+        observe({
+          phase: 'failed',
+          method,
+          url,
+          durationMs: performance.now() - started,
+          error: error as Error,
+        });
+        throw error;
+      }
+    },
+    close: () => transport.close(),
+  };
+}

@@ -8,8 +8,15 @@ export {
   type RegistryClient,
   type RegistryClientOptions,
 } from './client.js';
-export { isRegistryClientError, RegistryClientError, type RegistryClientErrorCode } from './errors.js';
+export {
+  isRegistryClientError,
+  isTlsFailure,
+  RegistryClientError,
+  type RegistryClientErrorCode,
+} from './errors.js';
+export type { ExchangeEvent } from './http.js';
 export { nextLink, type ReferrerDescriptor } from './listing.js';
 export { type FetchedManifest, MANIFEST_ACCEPT, type ManifestHead } from './manifests.js';
+export { answerJson, type RegistryAnswer, type RegistryRequest } from './request.js';
 export { backoffMs, type RetryPolicy, retryAfterMs } from './retry.js';
 export type { ClientTlsOptions } from './tls.js';

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRegistryClient, type RegistryClient } from '../src/index.js';
+import { createRegistryClient, isTlsFailure, type RegistryClient } from '../src/index.js';
 import {
   DISTRIBUTION_BINARY,
   makeTestCa,
@@ -50,7 +50,9 @@ describe('against distribution 2.8.2 with htpasswd and TLS', () => {
 
   it('refuses the certificate without the CA, and accepts it with tlsVerify false', async () => {
     const untrusting = createRegistryClient({ url: upstream.url, retry: { maxRetries: 0 } });
-    await expect(untrusting.ping()).rejects.toThrow(/certificate/);
+    const refused = await untrusting.ping().catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'UNREACHABLE', message: expect.stringMatching(/certificate/) });
+    expect(isTlsFailure(refused)).toBe(true);
     untrusting.close();
     const lax = createRegistryClient({
       url: upstream.url,

@@ -2,9 +2,10 @@
 // Exit codes (documented in docs/zli.md): 1 a registry or config problem, 2 wrong arguments,
 // 3 authentication or authorization refused, 4 the registry cannot be reached.
 
-import { RegistryClientError } from '../client/errors.js';
-import { USER_FLAG_VALUE } from '../client/registry-client.js';
+import { isRegistryClientError, type RegistryClientError } from '@zot-ts/oci-client';
 import { ZliConfigError } from '../config/errors.js';
+import { USER_FLAG_VALUE } from '../registry/credentials.js';
+import { describeRegistryFailure, registryFailureOf } from '../registry/failure.js';
 
 export interface ExitPlan {
   readonly message: string;
@@ -52,11 +53,11 @@ function forConfigError(error: ZliConfigError, configPath: string): ExitPlan {
 }
 
 function forClientError(error: RegistryClientError, hasCredentials: boolean): ExitPlan {
-  switch (error.code) {
+  const message = describeRegistryFailure(error);
+  switch (registryFailureOf(error)) {
     case 'UNAUTHORIZED':
       return {
-        // zot's zli says "unauthorised access"; the registry's own UNAUTHORIZED code adds nothing here
-        message: `unauthorised access to ${error.detail.url ?? 'the registry'}`,
+        message,
         exit: EXIT_AUTH,
         suggestions: [
           hasCredentials
@@ -66,13 +67,13 @@ function forClientError(error: RegistryClientError, hasCredentials: boolean): Ex
       };
     case 'DENIED':
       return {
-        message: error.message,
+        message,
         exit: EXIT_AUTH,
         suggestions: ['the user lacks permission on this repository'],
       };
     case 'UNREACHABLE':
       return {
-        message: error.message,
+        message,
         exit: EXIT_UNREACHABLE,
         suggestions: [
           'check the URL (--url or `zli config get <name> url`) and that the registry is running',
@@ -80,7 +81,7 @@ function forClientError(error: RegistryClientError, hasCredentials: boolean): Ex
       };
     case 'TLS':
       return {
-        message: error.message,
+        message,
         exit: EXIT_UNREACHABLE,
         suggestions: [
           'for a self-signed registry: `zli config set <name> verify-tls false`, or use http:// for a plain-HTTP registry',
@@ -88,18 +89,18 @@ function forClientError(error: RegistryClientError, hasCredentials: boolean): Ex
       };
     case 'NOT_FOUND':
       return {
-        message: error.message,
+        message,
         exit: EXIT_FAILURE,
         suggestions: ['check the repository and tag with `zli repo list` and `zli image list`'],
       };
     default:
-      return { message: error.message, exit: EXIT_FAILURE, suggestions: [] };
+      return { message, exit: EXIT_FAILURE, suggestions: [] };
   }
 }
 
 export function planExit(error: unknown, context: { configPath: string; hasCredentials: boolean }): ExitPlan {
   if (error instanceof ZliConfigError) return forConfigError(error, context.configPath);
-  if (error instanceof RegistryClientError) return forClientError(error, context.hasCredentials);
+  if (isRegistryClientError(error)) return forClientError(error, context.hasCredentials);
   const message = error instanceof Error ? error.message : String(error);
   return { message, exit: EXIT_FAILURE, suggestions: ['run again with --debug for details'] };
 }

@@ -2,14 +2,10 @@
 // --format, --verbose, --debug), the client bound from them, and output in the chosen format.
 
 import { Errors, Flags } from '@oclif/core';
-import {
-  createRegistryClient,
-  parseCredentials,
-  type RegistryClient,
-  USER_FLAG_VALUE,
-} from '../client/registry-client.js';
 import { validateUrl } from '../config/profile.js';
 import { createProfileStore } from '../config/profile-store.js';
+import { parseCredentials, USER_FLAG_VALUE } from '../registry/credentials.js';
+import { createZotRegistry, type ZotRegistry } from '../registry/zot-registry.js';
 import { EXIT_USAGE } from './error-exit.js';
 import { OUTPUT_FORMATS, type OutputFormat, renderStructured } from './output.js';
 import { withSpinner } from './spinner.js';
@@ -50,7 +46,7 @@ export abstract class RegistryCommand extends ZliCommand {
     }),
   };
 
-  protected client!: RegistryClient;
+  protected client!: ZotRegistry;
   protected format: OutputFormat = 'text';
   protected verbose = false;
   private spinnerWanted = false;
@@ -63,7 +59,7 @@ export abstract class RegistryCommand extends ZliCommand {
     format: string;
     verbose: boolean;
     debug: boolean;
-  }): Promise<RegistryClient> {
+  }): Promise<ZotRegistry> {
     this.format = flags.format as OutputFormat;
     this.verbose = flags.verbose;
     const profile =
@@ -90,7 +86,7 @@ export abstract class RegistryCommand extends ZliCommand {
     this.hasCredentials = credentials !== undefined;
     this.spinnerWanted =
       (profile?.showSpinner ?? false) && this.format === 'text' && process.stdout.isTTY === true;
-    this.client = createRegistryClient({
+    this.client = createZotRegistry({
       url,
       verifyTls: profile?.verifyTls ?? true,
       ...(credentials === undefined ? {} : { credentials }),

@@ -2,7 +2,7 @@
 // the sort flag zot's zli gives them, and one clear refusal when the registry lacks search, or lacks the
 // query (a registry without a vulnerability scanner has no CVEListForImage).
 import { Errors } from '@oclif/core';
-import { type GqlQuerySpec, runSearchQuery, searchSupport } from '../client/search-api.js';
+import { type GqlQuerySpec, runSearchQuery, searchSupport } from '../registry/search-api.js';
 import { EXIT_FAILURE } from './error-exit.js';
 import { RegistryCommand } from './registry-command.js';
 

@@ -1,7 +1,7 @@
 // Walks repositories and tags to produce image summaries; also the digest search behind
 // `zli image digest` (zot answers that from its search extension; a plain registry has to be walked).
 
-import type { FetchedManifest, RegistryClient } from '../client/registry-client.js';
+import type { FetchedManifest, ZotRegistry } from '../registry/zot-registry.js';
 import { type ImageSummary, isArtifactTag, summarizeImage } from './image-summary.js';
 import { mapWithLimit } from './pool.js';
 import { createTrustLookup } from './signature-trust.js';
@@ -16,7 +16,7 @@ interface TaggedManifest {
 }
 
 async function taggedManifests(
-  client: RegistryClient,
+  client: ZotRegistry,
   repositories: readonly string[],
 ): Promise<TaggedManifest[]> {
   const perRepository = await mapWithLimit(repositories, PARALLEL_REQUESTS, async (repository) => {
@@ -34,7 +34,7 @@ async function taggedManifests(
 }
 
 export async function listImages(
-  client: RegistryClient,
+  client: ZotRegistry,
   repositories?: readonly string[],
 ): Promise<ImageSummary[]> {
   const chosen = repositories ?? (await client.listRepositories());
@@ -52,7 +52,7 @@ function digestMatcher(query: string): (digest: string | undefined) => boolean {
 }
 
 /** Images whose manifest, platform manifest, config or a layer has a digest starting with `query`. */
-export async function findImagesByDigest(client: RegistryClient, query: string): Promise<ImageSummary[]> {
+export async function findImagesByDigest(client: ZotRegistry, query: string): Promise<ImageSummary[]> {
   const matches = digestMatcher(query);
   const repositories = (await client.listRepositories()).sort();
   const manifests = await taggedManifests(client, repositories);

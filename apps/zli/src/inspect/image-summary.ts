@@ -3,13 +3,8 @@
 // among its referrers) and, where the registry verifies signatures, whether it is trusted.
 // Multi-platform indexes are summed over their platform manifests.
 
-import { isIndexMediaType, SIGNATURE_ARTIFACT_TYPES } from '../client/media-types.js';
-import type {
-  Descriptor,
-  FetchedManifest,
-  ManifestDocument,
-  RegistryClient,
-} from '../client/registry-client.js';
+import { isIndexMediaType, SIGNATURE_ARTIFACT_TYPES } from '../registry/media-types.js';
+import type { Descriptor, FetchedManifest, ManifestDocument, ZotRegistry } from '../registry/zot-registry.js';
 import { noTrustLookup, type SignatureTrust, signatureTrustOf, type TrustLookup } from './signature-trust.js';
 
 export interface PlatformImage {
@@ -65,7 +60,7 @@ function sizeOf(document: ManifestDocument, manifestBytes: number): number {
 
 /** One platform image: its config gives the platform and creation time (artifacts have neither). */
 async function describePlatformImage(
-  client: RegistryClient,
+  client: ZotRegistry,
   repository: string,
   fetched: FetchedManifest,
   declared?: Descriptor['platform'],
@@ -90,7 +85,7 @@ async function describePlatformImage(
 }
 
 async function isSigned(
-  client: RegistryClient,
+  client: ZotRegistry,
   repository: string,
   digest: string,
   tags: ReadonlySet<string>,
@@ -111,7 +106,7 @@ function latest(dates: readonly (string | undefined)[]): string | undefined {
 }
 
 export async function summarizeImage(
-  client: RegistryClient,
+  client: ZotRegistry,
   repository: string,
   tag: string,
   fetched: FetchedManifest,

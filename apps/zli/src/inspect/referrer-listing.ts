@@ -4,10 +4,10 @@
 // cosign 2 stores signatures by default not as referrers but under a tag named after the image digest
 // (`sha256-<hex>.sig`, `.att` for attestations, `.sbom`): those are listed too, with that tag.
 
+import { isRegistryClientError } from '@zot-ts/oci-client';
 import { humanSize, renderTable, shortDigest } from '../cli/output.js';
-import { RegistryClientError } from '../client/errors.js';
-import type { ImageReference } from '../client/image-reference.js';
-import type { Descriptor, ManifestDocument, RegistryClient } from '../client/registry-client.js';
+import type { ImageReference } from '../registry/image-reference.js';
+import type { Descriptor, ManifestDocument, ZotRegistry } from '../registry/zot-registry.js';
 import { createTrustLookup, type SignatureTrust, signatureTrustOf } from './signature-trust.js';
 
 export interface ReferrerSummary {
@@ -25,7 +25,7 @@ export interface ReferrerSummary {
 }
 
 export async function listReferrers(
-  client: RegistryClient,
+  client: ZotRegistry,
   reference: ImageReference,
 ): Promise<ReferrerSummary[]> {
   const subject = reference.isDigest
@@ -77,7 +77,7 @@ function artifactTypeOfLegacy(manifest: ManifestDocument): string | undefined {
 
 /** The manifests under `sha256-<hex>.sig|.att|.sbom`, as descriptors; a missing tag is the normal case. */
 async function legacyTagged(
-  client: RegistryClient,
+  client: ZotRegistry,
   repository: string,
   subject: string,
 ): Promise<Array<Descriptor & { tag: string }>> {
@@ -98,7 +98,7 @@ async function legacyTagged(
             : { annotations: fetched.manifest.annotations }),
         };
       } catch (error) {
-        if (error instanceof RegistryClientError && error.code === 'NOT_FOUND') return undefined;
+        if (isRegistryClientError(error, 'NOT_FOUND')) return undefined;
         throw error;
       }
     }),

@@ -5,8 +5,9 @@
 // not, the caller walks the registry (image-listing.ts), as zot's zli falls back to SearchAllImages.
 // The rows are the same either way: artifact tags are left out, the order is repository then tag, and
 // where the registry verifies signatures the TRUSTED column is filled from the same endpoint.
-import type { RegistryClient } from '../client/registry-client.js';
-import { type GqlQuerySpec, runSearchQuery, searchSupport } from '../client/search-api.js';
+
+import { type GqlQuerySpec, runSearchQuery, searchSupport } from '../registry/search-api.js';
+import type { ZotRegistry } from '../registry/zot-registry.js';
 import { type ImageSummary, isArtifactTag } from './image-summary.js';
 import { mapWithLimit } from './pool.js';
 import { type GqlImage, imageListForDigestQuery, imageListQuery, imageSummaryOf } from './search-results.js';
@@ -15,7 +16,7 @@ import { createTrustLookup, signatureTrustOf } from './signature-trust.js';
 const PARALLEL_REQUESTS = 8;
 
 /** zot's CheckExtEndPointQuery as a yes/no: any failure to confirm the query means "use the fallback". */
-export async function canSearch(client: RegistryClient, spec: GqlQuerySpec): Promise<boolean> {
+export async function canSearch(client: ZotRegistry, spec: GqlQuerySpec): Promise<boolean> {
   try {
     return (await searchSupport(client, spec)).ok;
   } catch {
@@ -36,7 +37,7 @@ const byName = (left: ImageSummary, right: ImageSummary): number =>
       : 1;
 
 /** GraphQL images as the listing rows, with trust where the registry verifies signatures. */
-async function rowsOf(client: RegistryClient, images: readonly GqlImage[]): Promise<ImageSummary[]> {
+async function rowsOf(client: ZotRegistry, images: readonly GqlImage[]): Promise<ImageSummary[]> {
   const summaries = images
     .map(imageSummaryOf)
     .filter((image) => !isArtifactTag(image.tag))
@@ -59,7 +60,7 @@ async function rowsOf(client: RegistryClient, images: readonly GqlImage[]): Prom
   });
 }
 
-async function imageList(client: RegistryClient, repository: string): Promise<GqlImage[]> {
+async function imageList(client: ZotRegistry, repository: string): Promise<GqlImage[]> {
   const data = await runSearchQuery<{ ImageList?: { Results?: GqlImage[] } }>(
     client,
     imageListQuery(repository, 'alpha-asc'),
@@ -69,7 +70,7 @@ async function imageList(client: RegistryClient, repository: string): Promise<Gq
 
 /** Every image, or those of `repositories`: ImageList with an empty repo, or one ImageList per repository. */
 export async function searchImages(
-  client: RegistryClient,
+  client: ZotRegistry,
   repositories?: readonly string[],
 ): Promise<ImageSummary[]> {
   const chosen = repositories === undefined || repositories.length === 0 ? [''] : [...new Set(repositories)];
@@ -79,7 +80,7 @@ export async function searchImages(
 
 /** zot's SearchImageByNameGQL: ImageList of the repository, kept to the tag. */
 export async function searchImageByName(
-  client: RegistryClient,
+  client: ZotRegistry,
   repository: string,
   tag: string,
 ): Promise<ImageSummary[]> {
@@ -91,7 +92,7 @@ export async function searchImageByName(
 }
 
 /** zot's SearchImagesForDigestGQL: ImageListForDigest, a manifest, config or layer digest (or part of one). */
-export async function searchImagesByDigest(client: RegistryClient, digest: string): Promise<ImageSummary[]> {
+export async function searchImagesByDigest(client: ZotRegistry, digest: string): Promise<ImageSummary[]> {
   const data = await runSearchQuery<{ ImageListForDigest?: { Results?: GqlImage[] } }>(
     client,
     imageListForDigestQuery(digest, 'alpha-asc'),

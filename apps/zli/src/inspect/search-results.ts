@@ -3,8 +3,8 @@
 // with zot's columns (NAME SIZE LAST UPDATED DOWNLOADS STARS, PLATFORMS with --verbose), and CVEs with
 // zot's summary line and columns (ID SEVERITY TITLE VULNERABLE PACKAGE PATH INSTALL-VER FIXED-VER).
 import { humanSize, renderTable } from '../cli/output.js';
-import { isIndexMediaType } from '../client/media-types.js';
-import { sortCriteria } from '../client/search-api.js';
+import { isIndexMediaType } from '../registry/media-types.js';
+import { sortCriteria } from '../registry/search-api.js';
 import type { ImageSummary } from './image-summary.js';
 
 /** GraphQL string literal: zot interpolates with %s inside quotes; JSON escaping keeps quotes and backslashes safe. */

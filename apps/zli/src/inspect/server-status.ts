@@ -1,8 +1,10 @@
 // `zli status`: is the registry there, which version, which ways to log in. Mirrors zot v2.1.17's
 // server_info_cmd.go: /v2/ decides online/offline, /v2/_zot/ext/mgmt adds build and auth details.
 
-import { RegistryClientError } from '../client/errors.js';
-import { type RegistryClient, USER_FLAG_VALUE } from '../client/registry-client.js';
+import { isRegistryClientError } from '@zot-ts/oci-client';
+import { USER_FLAG_VALUE } from '../registry/credentials.js';
+import { describeRegistryFailure, registryFailureOf } from '../registry/failure.js';
+import type { ZotRegistry } from '../registry/zot-registry.js';
 
 export interface ServerStatus {
   status: 'online' | 'offline' | 'unknown';
@@ -53,24 +55,22 @@ export function statusFromMgmt(mgmt: Record<string, unknown>): Omit<ServerStatus
 
 /** mgmt details, or why they are missing; zot serves mgmt without credentials, so this works before login. */
 async function mgmtDetails(
-  client: RegistryClient,
+  client: ZotRegistry,
   hasCredentials: boolean,
 ): Promise<Omit<ServerStatus, 'status'>> {
   try {
     return statusFromMgmt(await client.mgmt());
   } catch (error) {
-    if (!(error instanceof RegistryClientError)) throw error;
-    if (error.code === 'NOT_FOUND') return { error: '/v2/_zot/ext/mgmt endpoint is not available' };
-    if (error.code === 'UNAUTHORIZED')
+    if (!isRegistryClientError(error)) throw error;
+    const failure = registryFailureOf(error);
+    if (failure === 'NOT_FOUND') return { error: '/v2/_zot/ext/mgmt endpoint is not available' };
+    if (failure === 'UNAUTHORIZED')
       return { error: `unauthorised access, ${credentialsHint(hasCredentials)}` };
-    return { error: error.message };
+    return { error: describeRegistryFailure(error) };
   }
 }
 
-export async function getServerStatus(
-  client: RegistryClient,
-  hasCredentials: boolean,
-): Promise<ServerStatus> {
+export async function getServerStatus(client: ZotRegistry, hasCredentials: boolean): Promise<ServerStatus> {
   try {
     const ping = await client.ping();
     if (ping.status === 401) {
@@ -84,10 +84,11 @@ export async function getServerStatus(
       };
     }
   } catch (error) {
-    if (error instanceof RegistryClientError && (error.code === 'UNREACHABLE' || error.code === 'TLS')) {
-      return { status: 'offline', error: error.message };
+    const failure = registryFailureOf(error);
+    if (isRegistryClientError(error) && (failure === 'UNREACHABLE' || failure === 'TLS')) {
+      return { status: 'offline', error: describeRegistryFailure(error) };
     }
-    if (error instanceof RegistryClientError) {
+    if (isRegistryClientError(error)) {
       return {
         status: 'offline',
         error: `registry at the given address doesn't implement the correct API: request at ${client.url}/v2/ failed`,

@@ -1,8 +1,8 @@
+import { RegistryClientError } from '@zot-ts/oci-client';
 import { describe, expect, it } from 'vitest';
-import { RegistryClientError } from '../client/errors.js';
-import type { RegistryClient } from '../client/registry-client.js';
-import type { RegistryExtension, SignatureVerification } from '../client/zot-extensions.js';
-import { parseSignatureVerification } from '../client/zot-extensions.js';
+import type { RegistryExtension, SignatureVerification } from '../registry/zot-extensions.js';
+import { parseSignatureVerification } from '../registry/zot-extensions.js';
+import type { ZotRegistry } from '../registry/zot-registry.js';
 import { createTrustLookup, signatureTrustOf } from './signature-trust.js';
 
 const digest = `sha256:${'b'.repeat(64)}`;
@@ -13,7 +13,7 @@ const announcing: RegistryExtension[] = [{ name: '_zot', endpoints: ['/v2/_zot/e
 function clientWith(
   extensions: () => Promise<RegistryExtension[]>,
   verification: () => Promise<SignatureVerification>,
-): { client: RegistryClient; calls: { discovery: number; verification: number } } {
+): { client: ZotRegistry; calls: { discovery: number; verification: number } } {
   const calls = { discovery: 0, verification: 0 };
   const client = {
     extensions: () => {
@@ -24,7 +24,7 @@ function clientWith(
       calls.verification += 1;
       return verification();
     },
-  } as unknown as RegistryClient;
+  } as unknown as ZotRegistry;
   return { client, calls };
 }
 

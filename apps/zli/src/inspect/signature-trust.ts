@@ -4,9 +4,9 @@
 // costs one request, not one 404 per image. Where the answer is missing, zli falls back to "signed"
 // from tags and referrers alone (image-summary.ts), as zot's zli does.
 
-import { RegistryClientError } from '../client/errors.js';
-import type { RegistryClient } from '../client/registry-client.js';
-import { SIGNATURES_ENDPOINT, type SignatureVerification } from '../client/zot-extensions.js';
+import { type RegistryFailure, registryFailureOf } from '../registry/failure.js';
+import { SIGNATURES_ENDPOINT, type SignatureVerification } from '../registry/zot-extensions.js';
+import type { ZotRegistry } from '../registry/zot-registry.js';
 
 /** What json/yaml show of one signature: enough to tell which key vouched, or why none did. */
 export interface SignatureTrust {
@@ -22,16 +22,21 @@ export interface SignatureTrust {
 export type TrustLookup = (repository: string, digest: string) => Promise<SignatureVerification | undefined>;
 
 /** Errors after which an image is shown without trust instead of failing the whole listing. */
-const FALLBACK_CODES = new Set(['NOT_FOUND', 'DENIED', 'UNEXPECTED_STATUS', 'INVALID_RESPONSE']);
+const FALLBACK_FAILURES: ReadonlySet<RegistryFailure | undefined> = new Set([
+  'NOT_FOUND',
+  'DENIED',
+  'UNEXPECTED_STATUS',
+  'INVALID_RESPONSE',
+] as const);
 
-export function createTrustLookup(client: RegistryClient): TrustLookup {
+export function createTrustLookup(client: ZotRegistry): TrustLookup {
   let available: Promise<boolean> | undefined;
   const endpointAvailable = (): Promise<boolean> => {
     available ??= client
       .extensions()
       .then((extensions) => extensions.some((extension) => extension.endpoints.includes(SIGNATURES_ENDPOINT)))
       .catch((error: unknown) => {
-        if (error instanceof RegistryClientError && FALLBACK_CODES.has(error.code)) return false;
+        if (FALLBACK_FAILURES.has(registryFailureOf(error))) return false;
         throw error;
       });
     return available;
@@ -41,7 +46,7 @@ export function createTrustLookup(client: RegistryClient): TrustLookup {
     try {
       return await client.signatureVerification(repository, digest);
     } catch (error) {
-      if (error instanceof RegistryClientError && FALLBACK_CODES.has(error.code)) return undefined;
+      if (FALLBACK_FAILURES.has(registryFailureOf(error))) return undefined;
       throw error;
     }
   };

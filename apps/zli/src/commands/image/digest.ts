@@ -1,9 +1,9 @@
 import { Args } from '@oclif/core';
 import { RegistryCommand } from '../../cli/registry-command.js';
-import { GQL_QUERIES } from '../../client/search-api.js';
 import { findImagesByDigest } from '../../inspect/image-listing.js';
 import { formatImageTable } from '../../inspect/image-table.js';
 import { canSearch, searchImagesByDigest } from '../../inspect/search-listing.js';
+import { GQL_QUERIES } from '../../registry/search-api.js';
 
 export default class ImageDigest extends RegistryCommand {
   static override summary = 'Find the images whose manifest, config or layer has a digest (or digest prefix)';

@@ -1,9 +1,9 @@
 import { Flags } from '@oclif/core';
 import { RegistryCommand } from '../../cli/registry-command.js';
-import { GQL_QUERIES } from '../../client/search-api.js';
 import { listImages } from '../../inspect/image-listing.js';
 import { formatImageTable } from '../../inspect/image-table.js';
 import { canSearch, searchImages } from '../../inspect/search-listing.js';
+import { GQL_QUERIES } from '../../registry/search-api.js';
 
 export default class ImageList extends RegistryCommand {
   static override summary = 'List images: tag, digest, platforms, size, last update, signed, trusted';

@@ -1,11 +1,11 @@
 import { Args } from '@oclif/core';
 import { RegistryCommand } from '../../cli/registry-command.js';
-import { parseImageReference } from '../../client/image-reference.js';
-import { GQL_QUERIES } from '../../client/search-api.js';
 import { summarizeImage } from '../../inspect/image-summary.js';
 import { formatImageTable } from '../../inspect/image-table.js';
 import { canSearch, searchImageByName } from '../../inspect/search-listing.js';
 import { createTrustLookup } from '../../inspect/signature-trust.js';
+import { parseImageReference } from '../../registry/image-reference.js';
+import { GQL_QUERIES } from '../../registry/search-api.js';
 
 export default class ImageName extends RegistryCommand {
   static override summary = 'Show one image by name: <repo>:<tag>';

@@ -2,10 +2,10 @@
 // BaseImageList over the search API (an image derives from another when its layers start with all of them).
 import { Args, Flags } from '@oclif/core';
 import { SearchCommand } from '../../cli/search-command.js';
-import { parseImageReference } from '../../client/image-reference.js';
-import { GQL_QUERIES, SORT_OPTIONS } from '../../client/search-api.js';
 import { formatImageTable } from '../../inspect/image-table.js';
 import { type GqlImage, imageRelativesQuery, imageSummaryOf } from '../../inspect/search-results.js';
+import { parseImageReference } from '../../registry/image-reference.js';
+import { GQL_QUERIES, SORT_OPTIONS } from '../../registry/search-api.js';
 
 export const relativesArgs = {
   image: Args.string({ description: 'image as <repository>:<tag> or <repository>@<digest>' }),

@@ -2,7 +2,6 @@
 // ImageList then). zot's zli has no fallback without the search API, and neither has this one.
 import { Args, Flags } from '@oclif/core';
 import { SearchCommand } from '../../cli/search-command.js';
-import { GQL_QUERIES, SORT_OPTIONS } from '../../client/search-api.js';
 import { formatImageTable } from '../../inspect/image-table.js';
 import {
   formatRepoTable,
@@ -13,6 +12,7 @@ import {
   imageSummaryOf,
   repoSummaryOf,
 } from '../../inspect/search-results.js';
+import { GQL_QUERIES, SORT_OPTIONS } from '../../registry/search-api.js';
 
 export default class SearchQuery extends SearchCommand {
   static override summary = 'Fuzzy search for repos and their tags.';

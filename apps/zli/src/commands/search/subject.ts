@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core';
 import { RegistryCommand } from '../../cli/registry-command.js';
-import { parseImageReference } from '../../client/image-reference.js';
 import { formatReferrerTable, listReferrers } from '../../inspect/referrer-listing.js';
+import { parseImageReference } from '../../registry/image-reference.js';
 
 export default class SearchSubject extends RegistryCommand {
   static override summary = 'List the referrers of an image: signatures, SBOMs, attestations';

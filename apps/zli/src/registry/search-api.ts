@@ -2,7 +2,7 @@
 // discover.go CheckExtEndPointQuery, gql_queries.go): the registry must announce the endpoint in
 // `GET /v2/_oci/ext/discover` under `_zot`, and its schema must hold the query with exactly the
 // arguments zli sends and the type it returns. Anything else is "not built or not configured".
-import type { RegistryClient } from './registry-client.js';
+import type { ZotRegistry } from './zot-registry.js';
 
 export const SEARCH_ENDPOINT = '/v2/_zot/ext/search';
 
@@ -90,7 +90,7 @@ interface SchemaAnswer {
 }
 
 /** Runs one query; GraphQL errors in the answer become a SearchQueryError. */
-export async function runSearchQuery<T>(client: RegistryClient, query: string): Promise<T> {
+export async function runSearchQuery<T>(client: ZotRegistry, query: string): Promise<T> {
   const answer = (await client.searchQuery(query)) as { data?: T; errors?: Array<{ message?: string }> };
   if (Array.isArray(answer?.errors) && answer.errors.length > 0)
     throw new SearchQueryError(answer.errors.map((error) => String(error.message ?? error)).join('\n'));
@@ -100,10 +100,7 @@ export async function runSearchQuery<T>(client: RegistryClient, query: string): 
 }
 
 /** Does the registry announce search, and does its schema hold every one of `specs` (zot's CheckExtEndPointQuery)? */
-export async function searchSupport(
-  client: RegistryClient,
-  ...specs: GqlQuerySpec[]
-): Promise<SearchSupport> {
+export async function searchSupport(client: ZotRegistry, ...specs: GqlQuerySpec[]): Promise<SearchSupport> {
   const extensions = await client.extensions();
   const announced = extensions.some(
     (extension) => extension.name === '_zot' && extension.endpoints.includes(SEARCH_ENDPOINT),

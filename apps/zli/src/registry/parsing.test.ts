@@ -1,24 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseCredentials } from './credentials.js';
 import { parseImageReference } from './image-reference.js';
-import { nextPageUrl } from './link-header.js';
-import { parseCredentials } from './registry-client.js';
-
-describe('nextPageUrl', () => {
-  it('resolves a relative rel="next" link against the current page', () => {
-    expect(nextPageUrl('</v2/_catalog?n=2&last=b>; rel="next"', 'http://r:5000/v2/_catalog?n=2')).toBe(
-      'http://r:5000/v2/_catalog?n=2&last=b',
-    );
-  });
-
-  it('picks next among several links and ignores others', () => {
-    expect(nextPageUrl('<https://x/prev>; rel="prev", <https://x/next?last=c>; rel=next', 'https://x/')).toBe(
-      'https://x/next?last=c',
-    );
-    expect(nextPageUrl('<https://x/prev>; rel="prev"', 'https://x/')).toBeUndefined();
-    expect(nextPageUrl(undefined, 'https://x/')).toBeUndefined();
-  });
-});
 
 describe('parseImageReference', () => {
   it('splits repo:tag and repo@digest, keeping a registry port in the repository', () => {
