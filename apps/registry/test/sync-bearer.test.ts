@@ -11,7 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeCertificate, signJws } from '@zot-ts/notation/testing';
 import { createRegistryClient, type RegistryClient } from '@zot-ts/oci-client';
-import { type PushedImage, pushRandomImage } from '@zot-ts/oci-client/testing';
+import {
+  type PushedImage,
+  pushRandomImage,
+  startTokenServer,
+  type TokenServer,
+} from '@zot-ts/oci-client/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256, startTestRegistry, type TestRegistry, until } from './helpers.js';
 import { metadataOf } from './metadata-fixtures.js';
@@ -26,7 +31,6 @@ import {
   SIMPLE_SIGNING,
   simpleSigningPayload,
 } from './signatures-fixtures.js';
-import { startTokenServer, type TokenServer } from './token-server-fixture.js';
 
 const NOTATION = 'application/vnd.cncf.notary.signature';
 const EMPTY_JSON = 'application/vnd.oci.empty.v1+json';

@@ -1,44 +1,21 @@
 // End-to-end: zli against the real registry with Docker token auth (`http.auth.bearer`) and a token server
-// started here that signs RS256 tokens for alice. zli is given a user and password as always; the registry's
+// started here (@zot-ts/oci-client/testing) that signs RS256 tokens for alice. zli is given a user and password as always; the registry's
 // Bearer challenge sends it (through @zot-ts/oci-client) to the token server for the scopes each request
 // needs (`registry:catalog:*`, `repository:<name>:pull`), then back with the token.
 
-import { createSign, generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '@zot-ts/config';
 import { createRegistryClient } from '@zot-ts/oci-client';
-import { pushRandomImage } from '@zot-ts/oci-client/testing';
+import { pushRandomImage, startTokenServer, type TokenServer } from '@zot-ts/oci-client/testing';
 import { type RunningRegistry, startRegistry } from '@zot-ts/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runZli } from '../run-zli.js';
 
-const SERVICE = 'zli-bearer-test';
-const REPOSITORIES = ['alpine', 'team/app'];
-const ALICE = `Basic ${Buffer.from('alice:alice-pw').toString('base64')}`;
-const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
-
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-function signToken(access: unknown[]): string {
-  const now = Math.floor(Date.now() / 1000);
-  const body = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64({ sub: 'alice', aud: SERVICE, iat: now, exp: now + 300, access })}`;
-  return `${body}.${createSign('RSA-SHA256').update(body).sign(signingKey.privateKey).toString('base64url')}`;
-}
-
-/** The access a scope grants: a repository scope as asked; the catalog as pull on every repository here. */
-function accessOf(scope: string): unknown[] {
-  if (scope === 'registry:catalog:*')
-    return REPOSITORIES.map((name) => ({ type: 'repository', name, actions: ['pull'] }));
-  const match = /^repository:(.+):([a-z,*]+)$/.exec(scope);
-  return match === null ? [] : [{ type: 'repository', name: match[1], actions: (match[2] ?? '').split(',') }];
-}
-
-let tokenServer: Server;
-/** The scopes of each token handed out, space-separated. */
-const tokenScopes: string[] = [];
+let tokens: TokenServer;
+/** The scopes of each token handed out, space-separated (what zli alone asked for: cleared after the set-up). */
+let tokenScopes: () => string[];
 let running: RunningRegistry;
 let dir: string;
 let env: Record<string, string>;
@@ -49,27 +26,15 @@ const zli = (args: string[], user?: string) =>
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'zli-bearer-'));
-  tokenServer = createServer((request, response) => {
-    if (request.headers.authorization !== ALICE) {
-      response
-        .writeHead(401, { 'content-type': 'application/json' })
-        .end('{"errors":[{"code":"UNAUTHORIZED"}]}');
-      return;
-    }
-    const scopes = new URL(request.url ?? '/', 'http://token').searchParams.getAll('scope');
-    tokenScopes.push(scopes.join(' '));
-    const token = signToken(scopes.flatMap(accessOf));
-    response
-      .writeHead(200, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ token, expires_in: 300 }));
+  tokens = await startTokenServer({
+    alice: { password: 'alice-pw', actions: ['pull', 'push'], catalog: true },
   });
-  await new Promise<void>((resolve) => tokenServer.listen(0, '127.0.0.1', resolve));
-  const realm = `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}/token`;
   const cert = join(dir, 'token.pem');
-  await writeFile(cert, signingKey.publicKey.export({ type: 'spki', format: 'pem' }));
+  tokens.writeCertificate(cert);
+  const { realm, service } = tokens;
   const config = parseConfig({
     storage: { rootDirectory: join(dir, 'storage') },
-    http: { address: '127.0.0.1', port: '0', auth: { bearer: { realm, service: SERVICE, cert } } },
+    http: { address: '127.0.0.1', port: '0', auth: { bearer: { realm, service, cert } } },
     log: { level: 'error' },
   });
   running = await startRegistry({ config, port: 0 });
@@ -81,7 +46,12 @@ beforeAll(async () => {
   await pushRandomImage(client, 'team/app', '1.0', { layers: 1, layerSize: 512 });
   client.close();
   // what follows is asked by zli alone
-  tokenScopes.length = 0;
+  const asked = tokens.requests.length;
+  tokenScopes = () =>
+    tokens.requests
+      .slice(asked)
+      .filter((request) => request.status === 200)
+      .map((request) => request.scopes.join(' '));
   const configPath = join(dir, 'zot');
   env = { ZLI_CONFIG: configPath };
   await writeFile(configPath, JSON.stringify({ configs: [{ _name: 'tok', url: running.url }] }));
@@ -89,8 +59,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await running?.close();
-  tokenServer?.closeAllConnections();
-  await new Promise((resolve) => tokenServer?.close(resolve));
+  await tokens?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -99,7 +68,7 @@ describe.concurrent('zli with Docker token auth', () => {
     const listed = await zli(['repo', 'list'], 'alice:alice-pw');
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toBe('REPOSITORY NAME\nalpine\nteam/app\n');
-    expect(tokenScopes).toContain('registry:catalog:*');
+    expect(tokenScopes()).toContain('registry:catalog:*');
   });
 
   it('image list and image name read manifests and configs with repository pull tokens', async () => {
@@ -112,7 +81,7 @@ describe.concurrent('zli with Docker token auth', () => {
     ]);
     const named = await zli(['image', 'name', 'alpine:3.20', '--verbose'], 'alice:alice-pw');
     expect(named.stdout).toMatch(new RegExp(`alpine\\s+3\\.20\\s+linux/amd64\\s+${imageDigest}\\s`));
-    expect(tokenScopes).toContain('repository:alpine:pull');
+    expect(tokenScopes()).toContain('repository:alpine:pull');
   });
 
   it('a password the token server refuses exits 3 with the credentials hint; none at all asks for --user', async () => {
