@@ -45,6 +45,17 @@ export interface TokenSource {
   learn(response: HttpResponse, scopes: string[], signal?: AbortSignal): Promise<boolean>;
 }
 
+/** `promise`, or the abort of `signal` if that comes first (the shared work goes on for the others). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 export function createTokenSource(
   credentials: Credentials | undefined,
   send: (request: HttpRequest) => Promise<HttpResponse>,
@@ -55,6 +66,7 @@ export function createTokenSource(
   let challenge: Challenge | undefined =
     options.basicUpfront === true && credentials !== undefined ? { scheme: 'basic', params: {} } : undefined;
   const tokens = new Map<string, CachedToken>();
+  const inFlight = new Map<string, Promise<CachedToken>>();
   const keyOf = (scopes: string[]) => [...new Set(scopes)].sort().join(' ');
 
   async function fetchToken(scopes: string[], signal?: AbortSignal): Promise<CachedToken> {
@@ -94,12 +106,20 @@ export function createTokenSource(
         return credentials === undefined ? undefined : basicHeader(credentials);
       if (challenge.scheme !== 'bearer') return undefined;
       const key = keyOf(scopes);
-      let cached = tokens.get(key);
-      if (cached === undefined || cached.expiresAt <= Date.now()) {
-        cached = await fetchToken(scopes, signal);
-        tokens.set(key, cached);
+      const cached = tokens.get(key);
+      if (cached !== undefined && cached.expiresAt > Date.now()) return `Bearer ${cached.token}`;
+      // requests that start together (a copy's blobs, a burst of pulls) share one token request
+      let fetching = inFlight.get(key);
+      if (fetching === undefined) {
+        fetching = fetchToken(scopes).then((fresh) => {
+          tokens.set(key, fresh);
+          return fresh;
+        });
+        inFlight.set(key, fetching);
+        const forget = () => inFlight.delete(key);
+        fetching.then(forget, forget);
       }
-      return `Bearer ${cached.token}`;
+      return `Bearer ${(await abortable(fetching, signal)).token}`;
     },
     async learn(response, scopes, signal) {
       const header = response.headers['www-authenticate'];

@@ -59,6 +59,21 @@ describe('bearer token flow', () => {
     expect(bearer.tokenRequests).toContain('registry:catalog:*');
   });
 
+  it('shares one token request among requests that need the same new scope at once', async () => {
+    const fresh = createRegistryClient({ url: bearer.url, credentials: BEARER_USER });
+    try {
+      await fresh.headManifest('team/app', 'v1'); // learns the challenge
+      const before = bearer.tokenRequests.length;
+      const heads = await Promise.all(
+        ['a', 'b', 'c', 'd', 'a', 'b', 'c', 'd'].map((tag) => fresh.headManifest('paged/repo', tag)),
+      );
+      expect(heads.every((head) => head !== undefined)).toBe(true);
+      expect(bearer.tokenRequests.slice(before)).toEqual(['repository:paged/repo:pull']);
+    } finally {
+      fresh.close();
+    }
+  });
+
   it('fails with UNAUTHORIZED or TOKEN_FAILED with wrong credentials', async () => {
     const wrong = createRegistryClient({
       url: bearer.url,
