@@ -103,6 +103,17 @@ describe('loadConfig > broken configs', () => {
     ]);
   });
 
+  it('checks every sync rule as zot verify does: retries, URLs, stripPrefix to /, regexes and globs', async () => {
+    const paths = (await issuesOf('broken-sync.json')).map((line) => line.slice(0, line.indexOf(': ')));
+    expect(paths).toEqual([
+      'extensions.sync.registries[0].retryDelay',
+      'extensions.sync.registries[0].urls[1]',
+      'extensions.sync.registries[0].content[0].stripPrefix',
+      'extensions.sync.registries[0].content[1].tags.excludeRegex',
+      'extensions.sync.registries[0].content[2].prefix',
+    ]);
+  });
+
   it('reports incomplete authentication methods', async () => {
     const paths = (await issuesOf('broken-auth.json')).map((line) => line.slice(0, line.indexOf(': ')));
     expect(paths).toEqual([
