@@ -101,7 +101,9 @@ async function fill(base: string, set: Map<string, string[]>): Promise<number> {
           { length: layers },
           () => (minKiB + Math.floor(Math.random() * (maxKiB - minKiB + 1))) * KiB,
         );
-        bytes += await pushImage(base, item.repository, item.tag, sizes);
+        // not `bytes += await ...`: that reads `bytes` before the await and loses the other workers' sums
+        const pushed = await pushImage(base, item.repository, item.tag, sizes);
+        bytes += pushed;
       }
     }),
   );
