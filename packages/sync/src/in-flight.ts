@@ -169,7 +169,8 @@ export function createInFlightRegistry(store: Store): InFlightRegistry {
     manifest: (repository, reference) => manifests.get(key(repository, reference)),
     blob(repository, digest) {
       const entry = blobs.get(key(repository, digest));
-      if (entry === undefined) return undefined;
+      // a copy that failed is not served, even before it is released
+      if (entry === undefined || entry.error !== undefined) return undefined;
       return {
         size: entry.size,
         open: () =>
