@@ -23,6 +23,7 @@ export interface BlobInFlight {
 
 /** Blobs kept in memory while being copied, all copies together; larger blobs are read from the store. */
 const RETAINED_BUDGET_BYTES = 1024 * 1024 * 1024;
+const READ_BATCH_BYTES = 1024 * 1024;
 
 interface BlobEntry {
   size: number;
@@ -80,15 +81,23 @@ export function createInFlightRegistry(store: Store): InFlightRegistry {
     entry.wake.clear();
   };
 
+  /**
+   * The chunks as they come, handed on in batches of about READ_BATCH_BYTES: the socket gives 64 KiB pieces,
+   * and one response write per piece costs more (a syscall and a wake-up of the client each) than the copy
+   * that joins them (measured: a third of the mirror's CPU went to writes of 64 KiB).
+   */
   async function* readRetained(entry: BlobEntry): AsyncGenerator<Uint8Array> {
     for (let index = 0; ; ) {
-      const chunk = entry.chunks[index];
-      if (chunk !== undefined) {
-        index++;
-        yield chunk;
+      if (entry.error !== undefined) throw entry.error;
+      let end = index;
+      let bytes = 0;
+      while (end < entry.chunks.length && bytes < READ_BATCH_BYTES) bytes += entry.chunks[end++]?.length ?? 0;
+      if (end > index && (bytes >= READ_BATCH_BYTES || entry.ended)) {
+        const batch = entry.chunks.slice(index, end);
+        index = end;
+        yield batch.length === 1 ? (batch[0] as Uint8Array) : Buffer.concat(batch, bytes);
         continue;
       }
-      if (entry.error !== undefined) throw entry.error;
       if (entry.ended) return;
       await new Promise<void>((resolve) => entry.wake.add(resolve));
     }
