@@ -4,13 +4,15 @@
 //     of BENCH_LAYERS distinct random layers each (sizes uniform in BENCH_LAYER_KIB, default 64-1024 KiB). A
 //     fresh `zot serve` with extensions.sync (pollInterval 1h, prefix "bench/**") is timed from its spawn until
 //     zot_sync_images_total{outcome="synced"} reaches BENCH_IMAGES; against `skopeo sync --src yaml --dest
-//     docker` copying the same images into a fresh plain `zot serve` (timed from skopeo's spawn to its exit).
+//     docker` copying the same images into a fresh plain `zot serve` (timed from skopeo's spawn to its exit),
+//     and `skopeo sync --dest dir` (skopeo alone, nothing receiving: a lower bound for any registry copy).
 //  2. On demand: the first `skopeo copy docker://mirror/... dir:` of a BENCH_ONDEMAND_MIB single-layer image
 //     through a fresh mirror (onDemand: true), against the same copy straight from the upstream.
 // Runs are interleaved (ours, skopeo, ours, skopeo...) BENCH_RUNS times; the machine is shared and noisy.
 // Environment: BENCH_IMAGES (200), BENCH_LAYERS (5), BENCH_REPOS (20; images spread over them as tags),
 // BENCH_LAYER_KIB ("64-1024"), BENCH_RUNS (3), BENCH_UPSTREAMS ("zot,distribution"), BENCH_PARTS
-// ("periodic,ondemand"), BENCH_ONDEMAND_MIB (100), BENCH_NODE_ARGS (e.g. "--cpu-prof"), BENCH_ENTRY.
+// ("periodic,skopeo-dir,ondemand"), BENCH_ONDEMAND_MIB (100), BENCH_NODE_ARGS (e.g. "--cpu-prof"), BENCH_ENTRY
+// (a server module bundled before, e.g. from an older commit, to compare).
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,7 +35,7 @@ const [minKiB, maxKiB] = (process.env.BENCH_LAYER_KIB ?? '64-1024').split('-').m
 ];
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const upstreamKinds = (process.env.BENCH_UPSTREAMS ?? 'zot,distribution').split(',');
-const parts = (process.env.BENCH_PARTS ?? 'periodic,ondemand').split(',');
+const parts = (process.env.BENCH_PARTS ?? 'periodic,skopeo-dir,ondemand').split(',');
 const onDemandMiB = Number(process.env.BENCH_ONDEMAND_MIB ?? 100);
 const sha = (data: Buffer | string) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 const hostOf = (url: string) => new URL(url).host;
@@ -174,6 +176,21 @@ async function periodicMirror(upstream: string, set: Map<string, string[]>) {
   });
 }
 
+/** Seconds `skopeo sync --dest dir` takes: skopeo's own speed, with no registry receiving (a lower bound). */
+async function skopeoSyncToDirectory(upstream: string, set: Map<string, string[]>) {
+  return withDirectory(async (directory) => {
+    const yaml = [`${hostOf(upstream)}:`, '  tls-verify: false', '  images:'];
+    for (const [repository, tags] of set) yaml.push(`    ${repository}: [${tags.join(', ')}]`);
+    const file = join(directory, 'sync.yml');
+    writeFileSync(file, `${yaml.join('\n')}\n`);
+    const started = performance.now();
+    await run('skopeo', ['sync', '--src', 'yaml', '--dest', 'dir', file, join(directory, 'out')], {
+      maxBuffer: 64 * MiB,
+    });
+    return (performance.now() - started) / 1000;
+  });
+}
+
 /** Seconds `skopeo sync` takes to copy the same images into a fresh plain `zot serve`. */
 async function skopeoSync(upstream: string, set: Map<string, string[]>) {
   return withDirectory(async (directory) => {
@@ -258,13 +275,18 @@ async function benchUpstream(kind: string, bench: string): Promise<string[]> {
     if (parts.includes('periodic')) {
       const ours: Array<{ fromSpawn: number; fromReady: number }> = [];
       const theirs: number[] = [];
+      const toDirectory: number[] = [];
       for (let i = 0; i < runs; i++) {
         ours.push(await periodicMirror(upstream.url, set));
         theirs.push(await skopeoSync(upstream.url, set));
+        if (parts.includes('skopeo-dir')) toDirectory.push(await skopeoSyncToDirectory(upstream.url, set));
         const last = ours[ours.length - 1];
         console.error(
           `${kind} run ${i + 1}: sync ${fmt(last?.fromSpawn ?? 0)} s (${fmt(last?.fromReady ?? 0)} from ready), ` +
-            `skopeo sync ${fmt(theirs[theirs.length - 1] ?? 0)} s`,
+            `skopeo sync ${fmt(theirs[theirs.length - 1] ?? 0)} s` +
+            (toDirectory.length > 0
+              ? `, skopeo sync --dest dir ${fmt(toDirectory[toDirectory.length - 1] ?? 0)} s`
+              : ''),
         );
       }
       const spawn = median(ours.map((o) => o.fromSpawn));
@@ -274,6 +296,13 @@ async function benchUpstream(kind: string, bench: string): Promise<string[]> {
         `| ${kind} | periodic mirror of ${images} images | ${fmt(spawn)} s (${fmt(ready)} s from ready) | ` +
           `skopeo sync ${fmt(skopeo)} s | ${(spawn / skopeo).toFixed(2)} (${(ready / skopeo).toFixed(2)}) |`,
       );
+      if (toDirectory.length > 0) {
+        const dir = median(toDirectory);
+        lines.push(
+          `| ${kind} | (same, reference without a receiving registry) | ${fmt(spawn)} s | ` +
+            `skopeo sync --dest dir ${fmt(dir)} s | ${(spawn / dir).toFixed(2)} |`,
+        );
+      }
     }
     if (parts.includes('ondemand')) {
       const ours: number[] = [];
