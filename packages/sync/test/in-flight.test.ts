@@ -46,6 +46,13 @@ async function drain(source: AsyncIterable<Uint8Array>): Promise<void> {
   for await (const _ of source);
 }
 
+/** Reads what the registry offers for a blob (failing when it offers nothing). */
+function open(repository: string, digest: string): AsyncIterable<Uint8Array> {
+  const offered = registry.blob(repository, digest);
+  if (offered === undefined) throw new Error(`${digest} not offered`);
+  return offered.open();
+}
+
 async function collect(source: AsyncIterable<Uint8Array>): Promise<{ bytes: Buffer; pieces: number }> {
   const pieces: Uint8Array[] = [];
   for await (const piece of source) pieces.push(piece);
@@ -64,7 +71,7 @@ describe('in-flight registry', () => {
     for (let i = 0; i < 20; i++) upstream.push(piece(i));
     const offered = registry.blob('r/a', 'sha256:b');
     expect(offered?.size).toBe(size);
-    const reading = collect(offered?.open() ?? []);
+    const reading = collect(open('r/a', 'sha256:b'));
     for (let i = 20; i < 48; i++) upstream.push(piece(i));
     upstream.push(null);
     await passing;
@@ -90,7 +97,7 @@ describe('in-flight registry', () => {
     const upstream = feed();
     const passing = drain(copy.through('sha256:c', upstream.source()));
     upstream.push(Buffer.alloc(1000));
-    const reading = collect(registry.blob('r/b', 'sha256:c')?.open() ?? []);
+    const reading = collect(open('r/b', 'sha256:c'));
     upstream.push(new Error('connection reset'));
     await expect(passing).rejects.toThrow('connection reset');
     await expect(reading).rejects.toThrow('connection reset');
@@ -102,7 +109,7 @@ describe('in-flight registry', () => {
     const copy = registry.begin('r/c', [manifest], undefined, new Map([['sha256:d', 10]]));
     const upstream = feed();
     const passing = drain(copy.through('sha256:d', upstream.source()));
-    const reading = collect(registry.blob('r/c', 'sha256:d')?.open() ?? []);
+    const reading = collect(open('r/c', 'sha256:d'));
     upstream.push(Buffer.alloc(10));
     upstream.push(null);
     await passing;
