@@ -14,14 +14,13 @@
 // ("periodic,skopeo-dir,ondemand"), BENCH_ONDEMAND_MIB (100), BENCH_NODE_ARGS (e.g. "--cpu-prof"), BENCH_ENTRY
 // (a server module bundled before, e.g. from an older commit, to compare).
 import { execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { expectStatus, http, pushBlob } from './bench-http.js';
 import { type BenchServer, startDistribution, startServer } from './bench-servers.js';
 import { bundleRegistry } from './server-bundle.js';
+import { expectAll, fill, type ImageSetShape, imageSet, syncedCount } from './sync-bench-images.js';
 
 const run = promisify(execFile);
 const KiB = 1024;
@@ -37,7 +36,7 @@ const runs = Number(process.env.BENCH_RUNS ?? 3);
 const upstreamKinds = (process.env.BENCH_UPSTREAMS ?? 'zot,distribution').split(',');
 const parts = (process.env.BENCH_PARTS ?? 'periodic,skopeo-dir,ondemand').split(',');
 const onDemandMiB = Number(process.env.BENCH_ONDEMAND_MIB ?? 100);
-const sha = (data: Buffer | string) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+const shape: ImageSetShape = { images, layers, repos, minKiB, maxKiB, onDemandMiB };
 const hostOf = (url: string) => new URL(url).host;
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -47,92 +46,6 @@ const median = (values: number[]) => {
     : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 };
 const fmt = (seconds: number) => seconds.toFixed(2);
-
-/** One image: `layerSizes` random layers, a config unique to the image, an OCI manifest; returns blob bytes. */
-async function pushImage(
-  base: string,
-  repository: string,
-  tag: string,
-  layerSizes: number[],
-): Promise<number> {
-  const descriptors = [];
-  let bytes = 0;
-  for (const size of layerSizes) {
-    const layer = randomBytes(size);
-    await pushBlob(base, repository, sha(layer), [layer]);
-    descriptors.push({ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha(layer), size });
-    bytes += size;
-  }
-  const config = JSON.stringify({ architecture: 'amd64', os: 'linux', repository, tag });
-  await pushBlob(base, repository, sha(config), [Buffer.from(config)]);
-  const manifest = JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: {
-      mediaType: 'application/vnd.oci.image.config.v1+json',
-      digest: sha(config),
-      size: config.length,
-    },
-    layers: descriptors,
-  });
-  const put = await http(base, 'PUT', `/v2/${repository}/manifests/${tag}`, [Buffer.from(manifest)], {
-    'Content-Type': 'application/vnd.oci.image.manifest.v1+json',
-  });
-  expectStatus(put, 201, 'put manifest');
-  return bytes;
-}
-
-/** repository -> tags of the mirrored set. */
-function imageSet(): Map<string, string[]> {
-  const set = new Map<string, string[]>();
-  for (let i = 0; i < images; i++) {
-    const repository = `bench/repo${i % repos}`;
-    set.set(repository, [...(set.get(repository) ?? []), `t${Math.floor(i / repos)}`]);
-  }
-  return set;
-}
-
-async function fill(base: string, set: Map<string, string[]>): Promise<number> {
-  const work = [...set].flatMap(([repository, tags]) => tags.map((tag) => ({ repository, tag })));
-  let next = 0;
-  let bytes = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      for (let item = work[next++]; item !== undefined; item = work[next++]) {
-        const sizes = Array.from(
-          { length: layers },
-          () => (minKiB + Math.floor(Math.random() * (maxKiB - minKiB + 1))) * KiB,
-        );
-        // not `bytes += await ...`: that reads `bytes` before the await and loses the other workers' sums
-        const pushed = await pushImage(base, item.repository, item.tag, sizes);
-        bytes += pushed;
-      }
-    }),
-  );
-  bytes += await pushImage(base, 'big/app', 'v1', [onDemandMiB * MiB]);
-  return bytes;
-}
-
-/** Every tag of the set is in `base` (the copy is checked, not only timed). */
-async function expectAll(base: string, set: Map<string, string[]>): Promise<void> {
-  for (const [repository, tags] of set) {
-    const list = await http(base, 'GET', `/v2/${repository}/tags/list`);
-    if (list.status !== 200)
-      throw new Error(`${repository} missing; catalog: ${(await http(base, 'GET', '/v2/_catalog')).text}`);
-    const present = new Set((JSON.parse(list.text) as { tags: string[] | null }).tags ?? []);
-    const missing = tags.filter((tag) => !present.has(tag));
-    if (missing.length > 0) throw new Error(`${repository}: missing ${missing.join(',')}`);
-  }
-}
-
-async function syncedCount(base: string): Promise<number> {
-  const scrape = await http(base, 'GET', '/metrics');
-  let total = 0;
-  for (const line of scrape.text.split('\n'))
-    if (line.startsWith('zot_sync_images_total') && line.includes('outcome="synced"'))
-      total += Number(line.split(' ').pop());
-  return total;
-}
 
 async function withDirectory<T>(work: (directory: string) => Promise<T>): Promise<T> {
   const directory = mkdtempSync(join(tmpdir(), 'zot-sync-bench-run-'));
@@ -265,9 +178,9 @@ async function benchUpstream(kind: string, bench: string): Promise<string[]> {
     kind === 'distribution' ? await startDistribution(directory) : await startServer(directory);
   const lines: string[] = [];
   try {
-    const set = imageSet();
+    const set = imageSet(shape);
     const filled = performance.now();
-    const bytes = await fill(upstream.url, set);
+    const bytes = await fill(upstream.url, set, shape);
     console.error(
       `${kind}: filled ${images} images x ${layers} layers + big/app (${(bytes / MiB).toFixed(0)} MiB) ` +
         `in ${fmt((performance.now() - filled) / 1000)} s`,
