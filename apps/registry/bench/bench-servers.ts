@@ -26,8 +26,14 @@ function serverOf(child: ChildProcess, url: string): BenchServer {
   };
 }
 
-/** Our registry (`zot serve`), bundled unless BENCH_TSX=1, with storage in `directory`. */
-export async function startServer(directory: string): Promise<BenchServer> {
+/**
+ * Our registry (`zot serve`), bundled unless BENCH_TSX=1, with storage in `directory`; `extra` is merged into
+ * the config's top level (sync-bench.ts adds `extensions`).
+ */
+export async function startServer(
+  directory: string,
+  extra: Record<string, unknown> = {},
+): Promise<BenchServer> {
   const config = join(directory, 'config.json');
   writeFileSync(
     config,
@@ -35,6 +41,7 @@ export async function startServer(directory: string): Promise<BenchServer> {
       storage: { rootDirectory: join(directory, 'data'), dedupe: false },
       http: { address: '127.0.0.1', port: 0 },
       log: { level: 'error' },
+      ...extra,
     }),
   );
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');

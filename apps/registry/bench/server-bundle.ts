@@ -42,11 +42,18 @@ export async function bundleRegistry(directory: string): Promise<string> {
     join(directory, 'schema.graphql'),
   );
   const lmdb = realpathSync(resolve(import.meta.dirname, '../../../packages/metadb/node_modules/lmdb'));
-  mkdirSync(join(directory, 'node_modules'), { recursive: true });
-  try {
-    symlinkSync(lmdb, join(directory, 'node_modules', 'lmdb'), 'dir');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  // the UI feature finds apps/ui/dist through its package name (ui-files.ts): linked the same way
+  const ui = realpathSync(resolve(import.meta.dirname, '../../ui'));
+  mkdirSync(join(directory, 'node_modules', '@zot-ts'), { recursive: true });
+  for (const [target, link] of [
+    [lmdb, join(directory, 'node_modules', 'lmdb')],
+    [ui, join(directory, 'node_modules', '@zot-ts', 'ui')],
+  ] as const) {
+    try {
+      symlinkSync(target, link, 'dir');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
   return outfile;
 }

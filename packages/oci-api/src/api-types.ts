@@ -69,12 +69,25 @@ export type CheckManifest = (push: ManifestPush) => Promise<void>;
  * fetch a missing image from an upstream first). It must not throw for an image it cannot fetch: the store
  * then answers as it would have.
  */
+/** A manifest a hook serves before the store holds it (an on-demand copy still running): served as it is. */
+export interface ManifestServedEarly {
+  digest: string;
+  mediaType: string;
+  content: Uint8Array;
+}
+
 export type BeforeRead = (read: {
   kind: 'manifest' | 'referrers';
   repository: string;
   reference: string;
   artifactType?: string;
-}) => Promise<void>;
+}) => Promise<ManifestServedEarly | undefined>;
+
+/** A blob the store does not hold yet but is receiving (an on-demand copy): its size and its bytes as they come. */
+export type BlobInFlight = (read: {
+  repository: string;
+  digest: string;
+}) => { size: number; open(): AsyncIterable<Uint8Array> } | undefined;
 
 export interface OciApiOptions {
   store: Store;
@@ -105,6 +118,8 @@ export interface OciApiOptions {
   checkManifest?: CheckManifest;
   /** Runs before a manifest or referrers read, once access is granted (sync on demand). */
   beforeRead?: BeforeRead;
+  /** Asked when a blob read finds no blob in the store (sync on demand streams one it is still copying). */
+  blobInFlight?: BlobInFlight;
 }
 
 /** The Node request/response under @hono/node-server; absent under app.request() in tests. */

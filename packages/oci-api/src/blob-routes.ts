@@ -5,16 +5,29 @@ import { sendStream } from './http-io.js';
 import { multipartBody, planMultipart } from './multipart.js';
 import { parseRangeHeader } from './range.js';
 import { byDigest, type MethodTable, type RouteContext, type RouteOf } from './route-context.js';
-import type { BlobStore, Digest } from './store-contract.js';
+import { type BlobStore, type Digest, isOciError } from './store-contract.js';
 
 async function blobContentType(blobs: BlobStore, digest: Digest): Promise<string> {
   // issue 4: the media type the referencing manifest gives the blob, else application/octet-stream
   return (await blobs.mediaTypeOf?.(digest)) ?? 'application/octet-stream';
 }
 
+/** The blob still arriving (blobInFlight), when the store does not have it; else the store's error. */
+async function statOrInFlight(ctx: RouteContext, route: RouteOf<'blob'>, blobs: BlobStore) {
+  try {
+    return { info: await blobs.stat(route.digest), inFlight: undefined };
+  } catch (error) {
+    const inFlight = isOciError(error, 'BLOB_UNKNOWN')
+      ? ctx.options.blobInFlight?.({ repository: route.name, digest: route.digest })
+      : undefined;
+    if (inFlight === undefined) throw error;
+    return { info: { digest: route.digest, size: inFlight.size }, inFlight };
+  }
+}
+
 async function headBlob(ctx: RouteContext, route: RouteOf<'blob'>): Promise<Response> {
   const { blobs } = await byDigest(ctx, route, 'read');
-  const info = await blobs.stat(route.digest);
+  const { info } = await statOrInFlight(ctx, route, blobs);
   return ctx.c.body(null, 200, {
     'Content-Length': String(info.size),
     'Content-Type': await blobContentType(blobs, route.digest),
@@ -25,9 +38,18 @@ async function headBlob(ctx: RouteContext, route: RouteOf<'blob'>): Promise<Resp
 
 async function getBlob(ctx: RouteContext, route: RouteOf<'blob'>): Promise<Response> {
   const { blobs } = await byDigest(ctx, route, 'read');
-  const info = await blobs.stat(route.digest);
+  const { info, inFlight } = await statOrInFlight(ctx, route, blobs);
   const contentType = await blobContentType(blobs, route.digest);
   const common = { 'Docker-Content-Digest': info.digest, 'Accept-Ranges': 'bytes' };
+  if (inFlight !== undefined) {
+    // still arriving: the whole blob (RFC 9110 lets a server answer a Range request with 200 and all of it)
+    return sendStream(
+      ctx.c,
+      200,
+      { ...common, 'Content-Type': contentType, 'Content-Length': String(info.size) },
+      inFlight.open(),
+    );
+  }
   const range = parseRangeHeader(ctx.c.req.header('range'), info.size);
   if (range.kind === 'unsatisfiable') {
     throw new OciHttpError('RANGE_INVALID', {

@@ -4,9 +4,11 @@ export type { AccessTarget } from './access.js';
 export { accessRequestOf, requestInfoOf } from './access.js';
 export type {
   BeforeRead,
+  BlobInFlight,
   CheckManifest,
   ExtensionDescriptor,
   ManifestPush,
+  ManifestServedEarly,
   NodeBindings,
   OciApiEnv,
   OciApiEvent,

@@ -37,8 +37,22 @@ async function readManifest(
   const referenceType = isDigest(route.reference) ? 'digest' : 'tag';
   await ctx.access({ action: 'read', repository: route.name, reference: route.reference, referenceType });
   const { manifests } = repositoryOf(ctx, route.name);
-  await ctx.options.beforeRead?.({ kind: 'manifest', repository: route.name, reference: route.reference });
-  const manifest = withBody ? await manifests.get(route.reference) : await manifests.stat(route.reference);
+  const early = await ctx.options.beforeRead?.({
+    kind: 'manifest',
+    repository: route.name,
+    reference: route.reference,
+  });
+  const manifest =
+    early !== undefined && early !== null
+      ? {
+          digest: early.digest,
+          mediaType: early.mediaType,
+          size: early.content.length,
+          content: early.content,
+        }
+      : withBody
+        ? await manifests.get(route.reference)
+        : await manifests.stat(route.reference);
   if (!accepts(ctx.c.req.header('accept'), manifest.mediaType)) {
     throw new OciError('MANIFEST_UNKNOWN', {
       detail: { reason: 'no acceptable media type', mediaType: manifest.mediaType },

@@ -5,6 +5,7 @@
 import type { RegistryClient } from '@zot-ts/oci-client';
 import type { RepositoryStore } from '@zot-ts/oci-store';
 import { type ConvertedDigests, convertManifest, sha256Of } from './convert.js';
+import type { InFlightCopy } from './in-flight.js';
 
 export interface ManifestNode {
   upstreamDigest: string;
@@ -134,31 +135,52 @@ export async function commitCopy(options: {
   tag?: string;
   blobConcurrency?: number;
   signal?: AbortSignal;
+  /**
+   * Told the blobs to fetch before any is fetched; may return a copy whose readers are served while it runs
+   * (on demand, in-flight.ts). It is released once the manifests are stored, or with the error.
+   */
+  stage?: (missing: Map<string, number>) => InFlightCopy | undefined;
 }): Promise<number> {
   const { client, local, plan, signal } = options;
-  let bytes = 0;
-  await eachLimited([...plan.blobs], options.blobConcurrency ?? 4, async ([digest, size]) => {
-    const present = await local.blobs.stat(digest).then(
-      () => true,
-      () => false,
-    );
-    if (present) return;
-    const stream = client.getBlob(
-      options.upstreamRepository,
-      digest,
-      signal === undefined ? { size } : { size, signal },
-    );
-    await local.uploads.putBlob(
-      stream,
-      digest,
-      signal === undefined ? { expectedLength: size } : { expectedLength: size, signal },
-    );
-    bytes += size;
+  const blobs = [...plan.blobs];
+  const present = new Set<string>();
+  await eachLimited(blobs, 8, async ([digest]) => {
+    if (
+      await local.blobs.stat(digest).then(
+        () => true,
+        () => false,
+      )
+    )
+      present.add(digest);
   });
-  const last = plan.manifests.length - 1;
-  for (const [index, manifest] of plan.manifests.entries()) {
-    const reference = index === last && options.tag !== undefined ? options.tag : manifest.digest;
-    await local.manifests.put(reference, manifest.mediaType, manifest.content);
+  const missing = new Map(blobs.filter(([digest]) => !present.has(digest)));
+  const copy = options.stage?.(missing);
+  let bytes = 0;
+  try {
+    await eachLimited([...missing], options.blobConcurrency ?? 4, async ([digest, size]) => {
+      // the store hashes what it writes and refuses a wrong digest: no second hash here
+      const stream = client.getBlob(
+        options.upstreamRepository,
+        digest,
+        signal === undefined ? { size, verifyDigest: false } : { size, signal, verifyDigest: false },
+      );
+      await local.uploads.putBlob(
+        copy === undefined ? stream : copy.through(digest, stream),
+        digest,
+        signal === undefined ? { expectedLength: size } : { expectedLength: size, signal },
+      );
+      copy?.stored(digest);
+      bytes += size;
+    });
+    const last = plan.manifests.length - 1;
+    for (const [index, manifest] of plan.manifests.entries()) {
+      const reference = index === last && options.tag !== undefined ? options.tag : manifest.digest;
+      await local.manifests.put(reference, manifest.mediaType, manifest.content);
+    }
+  } catch (error) {
+    copy?.release(error as Error);
+    throw error;
   }
+  copy?.release();
   return bytes;
 }

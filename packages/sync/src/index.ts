@@ -7,6 +7,7 @@ export {
   sourceOf,
 } from './content.js';
 export { convertManifest } from './convert.js';
+export type { BlobInFlight, ManifestInFlight } from './in-flight.js';
 export type { SyncLogger, SyncOptions, SyncOutcome, SyncReport, UpstreamOptions } from './options.js';
 export type { PollSummary } from './periodic.js';
 export { isSemver } from './semver.js';

@@ -1,7 +1,9 @@
 // Periodic sync of one upstream (zot's TaskGenerator over SyncRepo): list the upstream catalog, keep the
 // repositories a content rule matches, filter each one's tags by that rule ON THE UPSTREAM NAME (zot #4003),
 // map the name to its destination, and sync every tag that is new or changed. Cosign and referrers-schema
-// tags are left to the referrers pass of their subject.
+// tags are left to the referrers pass of their subject. Up to IMAGES_AT_ONCE images are copied at a time:
+// with small layers a copy is mostly round trips (manifest, referrers, blob stats), which one image at a time
+// leaves idle (sync-bench.ts, docs/sync.md "Figures").
 import type { SyncLogger } from './options.js';
 import { isSignatureOrReferrersTag } from './signatures.js';
 import type { Upstream } from './upstream.js';
@@ -11,6 +13,8 @@ export interface PollSummary {
   images: number;
   failed: number;
 }
+
+const IMAGES_AT_ONCE = 4;
 
 export async function pollUpstream(
   upstream: Upstream,
@@ -24,6 +28,22 @@ export async function pollUpstream(
       names.push(name);
     return names;
   });
+  // copies in flight: a repository's tags are listed while earlier images are still copying
+  const copying = new Set<Promise<void>>();
+  const copy = async (work: () => Promise<void>) => {
+    while (copying.size >= IMAGES_AT_ONCE) await Promise.race(copying);
+    // syncImage reports its own failures; anything else thrown still counts, and never goes unhandled
+    const running = work()
+      .catch((error: unknown) => {
+        summary.failed++;
+        logger.error('sync: failed to sync image', {
+          remote: upstream.name,
+          error: (error as Error).message,
+        });
+      })
+      .finally(() => copying.delete(running));
+    copying.add(running);
+  };
   for (const upstreamRepository of repositories) {
     if (signal?.aborted) break;
     if (!upstream.rules.matchesUpstream(upstreamRepository)) continue;
@@ -55,18 +75,22 @@ export async function pollUpstream(
     const wanted = upstream.rules
       .filterTags(upstreamRepository, tags)
       .filter((tag) => !isSignatureOrReferrersTag(tag));
+    const knownTags = tags;
     for (const tag of wanted) {
       if (signal?.aborted) break;
-      const report = await upstream.syncImage({
-        upstreamRepository,
-        localRepository,
-        reference: tag,
-        mode: 'periodic',
-        knownTags: tags,
+      await copy(async () => {
+        const report = await upstream.syncImage({
+          upstreamRepository,
+          localRepository,
+          reference: tag,
+          mode: 'periodic',
+          knownTags,
+        });
+        summary.images++;
+        if (report.outcome === 'failed') summary.failed++;
       });
-      summary.images++;
-      if (report.outcome === 'failed') summary.failed++;
     }
   }
+  await Promise.all(copying);
   return summary;
 }

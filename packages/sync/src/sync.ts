@@ -1,18 +1,25 @@
 // createSync: the sync service over a store. `start()` schedules each upstream's periodic sync (a first
 // pass at once, then every pollInterval, never two passes of one upstream at a time); `beforeRead` is the
-// on-demand hook the registry hands to oci-api; `close()` stops the timers and lets a running pass end.
+// on-demand hook the registry hands to oci-api, with `blobInFlight` for the blobs of a copy still running;
+// `close()` stops the timers and lets a running pass end.
+import type { BlobInFlight, ManifestInFlight } from './in-flight.js';
 import { createOnDemand } from './on-demand.js';
-import type { SyncLogger, SyncOptions, SyncReport } from './options.js';
+import type { SyncLogger, SyncOptions } from './options.js';
 import { type PollSummary, pollUpstream } from './periodic.js';
 import { createUpstream, type Upstream } from './upstream.js';
 
 export interface SyncService {
-  /** On demand: fetch a manifest (tag or digest) or the referrers of a digest before they are served. */
+  /**
+   * On demand: fetch a manifest (tag or digest) or the referrers of a digest before they are served. A large
+   * image is answered while its copy runs: the manifest to serve from memory is returned, else undefined.
+   */
   beforeRead(read: {
     kind: 'manifest' | 'referrers';
     repository: string;
     reference: string;
-  }): Promise<SyncReport | undefined>;
+  }): Promise<ManifestInFlight | undefined>;
+  /** A blob an on-demand copy is still fetching into `repository`, streamed as it arrives. */
+  blobInFlight(repository: string, digest: string): BlobInFlight | undefined;
   /** One periodic pass over every upstream that has content and a pollInterval (tests and the scheduler). */
   pollAll(): Promise<PollSummary[]>;
   start(): void;
@@ -50,9 +57,9 @@ export function createSync(options: SyncOptions): SyncService {
     async beforeRead(read) {
       if (!onDemand.covers(read.repository)) return undefined;
       try {
-        return read.kind === 'manifest'
-          ? await onDemand.image(read.repository, read.reference)
-          : await onDemand.referrers(read.repository, read.reference);
+        if (read.kind === 'manifest') return await onDemand.image(read.repository, read.reference);
+        await onDemand.referrers(read.repository, read.reference);
+        return undefined;
       } catch (error) {
         // never fail the pull because of the upstream: the store answers with what it has
         logger.error('sync: on-demand sync failed', {
@@ -63,6 +70,7 @@ export function createSync(options: SyncOptions): SyncService {
         return undefined;
       }
     },
+    blobInFlight: (repository, digest) => onDemand.inFlight.blob(repository, digest),
     pollAll: () => Promise.all(periodic.map(poll)),
     start() {
       for (const upstream of periodic) {

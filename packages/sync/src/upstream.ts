@@ -3,7 +3,8 @@
 // onlySigned, copies with whole-image retries, then brings the referrers and legacy cosign tags along.
 import { createRegistryClient, isRegistryClientError, type RegistryClient } from '@zot-ts/oci-client';
 import { type ContentRules, compileContentRules } from './content.js';
-import { commitCopy, fetchManifestTree, planCopy } from './copy-image.js';
+import { type CopyPlan, commitCopy, fetchManifestTree, planCopy } from './copy-image.js';
+import type { InFlightCopy } from './in-flight.js';
 import type { SyncLogger, SyncOptions, SyncReport, UpstreamOptions } from './options.js';
 import { syncReferrers } from './referrers.js';
 import { hasSignatureReferrer, isCosignSignatureTag, legacyTagsOf } from './signatures.js';
@@ -20,6 +21,8 @@ export interface Upstream {
     reference: string;
     mode: SyncReport['mode'];
     knownTags?: string[];
+    /** On demand: serve the copy while it runs (commitCopy's `stage`). */
+    stage?: (plan: CopyPlan, missing: Map<string, number>) => InFlightCopy | undefined;
   }): Promise<SyncReport>;
   close(): void;
 }
@@ -145,6 +148,9 @@ export function createUpstream(options: UpstreamOptions, shared: Omit<SyncOption
                 plan,
                 ...(isDigest(reference) ? {} : { tag: reference }),
                 signal,
+                ...(request.stage === undefined
+                  ? {}
+                  : { stage: (missing: Map<string, number>) => request.stage?.(plan, missing) }),
               });
               report.outcome = 'synced';
             }

@@ -77,9 +77,10 @@ export function composeSync(context: FeatureContext): Feature {
   });
   return {
     api: {
-      beforeRead: async (read) => {
-        await sync.beforeRead(read);
-      },
+      // a large image pulled on demand is served while its copy runs: the manifest from memory, the blobs as
+      // they arrive (packages/sync/src/in-flight.ts)
+      beforeRead: (read) => sync.beforeRead(read),
+      blobInFlight: (read) => sync.blobInFlight(read.repository, read.digest),
     },
     start: () => sync.start(),
     close: () => sync.close(),
