@@ -37,10 +37,17 @@ export async function bundleRegistry(directory: string): Promise<string> {
   );
   const lmdb = realpathSync(resolve(import.meta.dirname, '../../../packages/metadb/node_modules/lmdb'));
   mkdirSync(join(directory, 'node_modules'), { recursive: true });
+  linkOnce(lmdb, join(directory, 'node_modules', 'lmdb'));
+  // the UI feature finds apps/ui/dist through its workspace package (ui-files.ts): linked the same way
+  mkdirSync(join(directory, 'node_modules', '@zot-ts'), { recursive: true });
+  linkOnce(resolve(import.meta.dirname, '../../ui'), join(directory, 'node_modules', '@zot-ts', 'ui'));
+  return outfile;
+}
+
+function linkOnce(target: string, path: string): void {
   try {
-    symlinkSync(lmdb, join(directory, 'node_modules', 'lmdb'), 'dir');
+    symlinkSync(target, path, 'dir');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
-  return outfile;
 }

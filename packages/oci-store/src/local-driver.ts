@@ -73,6 +73,7 @@ export function createLocalDriver(options: LocalDriverOptions): StorageDriver {
       get size() {
         return size;
       },
+      fd: handle.fd,
       async write(chunk) {
         await writeFully(handle, chunk);
         size += chunk.byteLength;

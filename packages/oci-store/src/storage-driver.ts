@@ -29,6 +29,12 @@ export interface DriverEntry {
 export interface DriverWriter {
   /** Bytes in the file so far (including what was there before, in append mode). */
   readonly size: number;
+  /**
+   * Local disk only: the open file descriptor (opened for append when the writer appends). An upload worker
+   * thread writes to it directly instead of `write` (upload-hash.ts), while the writer is open; `commit` and
+   * `cancel` still act on the whole file, and must wait until those writes are done. `size` does not count them.
+   */
+  readonly fd?: number;
   /** The caller may reuse `chunk`'s memory once the promise settles (a driver keeping it must copy). */
   write(chunk: Uint8Array): Promise<void>;
   /**

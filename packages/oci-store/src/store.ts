@@ -20,6 +20,7 @@ import { scrubRepositoryImages } from './scrub-images.js';
 import type { StorageDriver } from './storage-driver.js';
 import { createStoreContext, type StoreContext } from './store-context.js';
 import type { CatalogPage, ScrubReport, Store } from './store-types.js';
+import { sharedUploadWorkerPool } from './upload-worker-pool.js';
 import { paginate } from './tag-store.js';
 
 export interface StoreRootOptions {
@@ -57,7 +58,16 @@ export interface CreateStoreOptions extends StoreRootOptions {
    * every process sees the others' writes. Local roots only.
    */
   crossProcess?: boolean;
+  /**
+   * Worker threads that hash and write blob upload bytes on local roots, shared by every store of the process
+   * (upload-worker-pool.ts; docs/performance.md, "Fourth round"). 0: uploads hash on the main thread. Default
+   * DEFAULT_UPLOAD_WORKERS.
+   */
+  uploadWorkers?: number;
 }
+
+/** Upload worker threads by default: one takes the per-byte work off the main thread (docs/performance.md). */
+export const DEFAULT_UPLOAD_WORKERS = 1;
 
 const GENERATIONS_DIR = '.zot-ts-generations';
 
@@ -72,6 +82,9 @@ export function createStore(options: CreateStoreOptions): Store {
   const maxManifestSize = options.maxManifestSize ?? 4 * 1024 * 1024;
   const catalogCache = createCatalogCache();
 
+  const uploadWorkerCount = options.uploadWorkers ?? DEFAULT_UPLOAD_WORKERS;
+  const uploadWorkers = uploadWorkerCount > 0 ? sharedUploadWorkerPool(uploadWorkerCount) : undefined;
+
   const makeContext = (root: StoreRootOptions): StoreContext =>
     createStoreContext({
       driver:
@@ -82,6 +95,7 @@ export function createStore(options: CreateStoreOptions): Store {
       maxManifestSize,
       repositoryOf: (name) => repositoryIn(name),
       ...(root.locator === undefined ? {} : { locator: root.locator }),
+      ...(uploadWorkers === undefined ? {} : { uploadWorkers }),
       ...(crossProcess && root.driver === undefined
         ? {
             counters: {
