@@ -24,6 +24,8 @@ export interface UploadAppender {
 }
 
 export interface UploadHash {
+  /** Where the bytes are hashed and written (tests and diagnostics). */
+  readonly thread: 'main' | 'worker';
   /** False once the hash is lost (its worker thread exited): the session must be re-hashed from the file. */
   readonly usable: boolean;
   /** Starts an append to `writer` (opened for append on the session's file). */
@@ -38,6 +40,7 @@ export interface UploadHash {
 export function inThreadUploadHash(hash: Hash = createHash('sha256')): UploadHash {
   let current = hash;
   return {
+    thread: 'main',
     usable: true,
     appender(writer) {
       const before = current.copy();
@@ -62,16 +65,18 @@ export function inThreadUploadHash(hash: Hash = createHash('sha256')): UploadHas
 }
 
 /**
- * Batches (1 MiB each) an append may have in the worker thread before `add` waits. Two keep the thread busy
- * while the next batch fills; each upload then holds at most three buffers (48 MiB for 16 uploads).
+ * Batches (1 MiB each) an append may have in the worker thread before `add` waits: one, while the next fills
+ * (as the in-thread coalescer), so an upload holds two buffers at most, 32 MiB for 16 uploads. The thread is
+ * shared, so with several uploads it stays busy anyway.
  */
-const MAX_BATCHES_IN_FLIGHT = 2;
+const MAX_BATCHES_IN_FLIGHT = 1;
 
 /** Hashing and writing in `thread`; the writer must expose its descriptor (`DriverWriter.fd`). */
 export function workerUploadHash(thread: UploadWorkerThread): UploadHash {
   const id = thread.newStateId();
   thread.post({ op: 'open', id });
   return {
+    thread: 'worker',
     get usable() {
       return thread.alive;
     },

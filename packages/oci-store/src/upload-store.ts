@@ -119,7 +119,8 @@ export function createUploadStore(context: StoreContext, repository: string): Up
         throw new OciError('RANGE_INVALID', { detail: { offset: options.offset, expected: size } });
       }
       const state = await stateOf(uploadSessionId, path, size, modifiedAt);
-      const writer = await driver.writer(path, { append: true });
+      // `size` was read just now under the session lock: the driver need not stat the file again
+      const writer = await driver.writer(path, { append: true, size });
       const appender = state.hash.appender(writer);
       let received = 0;
       try {
