@@ -1,8 +1,10 @@
 // The upload worker thread's program (upload-worker-pool.ts starts it). It owns the per-byte work of blob
-// uploads on the local disk: for each batch of bytes the main thread transfers to it (zero copy), it writes the
-// batch to the upload file's descriptor (threads share the process's descriptors; the main thread opened the
-// file for append and closes it only after every batch is acknowledged) and feeds the upload's sha256, then
-// transfers the batch's memory back for reuse. The main thread keeps the file's lifecycle (open, fsync,
+// uploads on the local disk: for each batch of bytes the main thread transfers to it (zero copy), it feeds the
+// upload's sha256 and has the batch written to the upload file's descriptor (threads share the process's
+// descriptors; the main thread opened the file for append and closes it only after every batch is
+// acknowledged), then transfers the batch's memory back for reuse. The writes go through libuv's thread pool,
+// as on the main thread before, so hashing here and the kernel's copy into the page cache run side by side
+// (written synchronously here, one upload at a time, the thread became the ceiling of every push). The main thread keeps the file's lifecycle (open, fsync,
 // truncate on failure, rename after the digest check); this thread never opens or names a file.
 //
 // Why source text run with `eval: true`, not a module file: the server runs from TypeScript sources (tsx,
@@ -13,7 +15,7 @@
 // is the order of its bytes):
 //   { op: 'open', id }                          a new upload state: an empty sha256
 //   { op: 'begin', id, fd }                     an append starts: remember the hash to roll back to
-//   { op: 'write', id, req, buffer, length }    append buffer[0, length) to fd, then hash it; reply { req, buffer }
+//   { op: 'write', id, req, buffer, length }    hash buffer[0, length), append it to fd; reply { req, buffer }
 //   { op: 'rollback', id }                      the append failed: the hash goes back to the last 'begin'
 //   { op: 'digest', id, req }                   reply { req, hex } (sha256 of everything so far)
 //   { op: 'drop', id }                          forget the state
@@ -23,7 +25,7 @@ import { MAX_WRITE_BYTES } from './file-writes.js';
 
 export const UPLOAD_WORKER_SOURCE = `'use strict';
 const { parentPort } = require('node:worker_threads');
-const { writeSync } = require('node:fs');
+const { write } = require('node:fs');
 const { createHash } = require('node:crypto');
 const MAX_WRITE_BYTES = ${MAX_WRITE_BYTES};
 const states = new Map();
@@ -32,21 +34,50 @@ function describe(error) {
   return { message: String((error && error.message) || error), code: error && error.code };
 }
 
-function write(state, bytes) {
+function reply(message, error) {
+  parentPort.postMessage({ req: message.req, buffer: message.buffer, error }, [message.buffer]);
+}
+
+// Writes the state's queued batches one after the other (the file is opened for append: two writes in flight
+// could land out of order), each in calls of at most 256 KiB (file-writes.ts says why), retrying short writes.
+function drain(state) {
+  if (state.writing || state.queue.length === 0) return;
+  state.writing = true;
+  const message = state.queue[0];
+  const bytes = new Uint8Array(message.buffer, 0, message.length);
   let written = 0;
-  // calls of at most 256 KiB, as the main thread's writes (file-writes.ts says why); short writes are retried
-  while (written < bytes.byteLength) {
+  const finish = (error) => {
+    state.queue.shift();
+    state.writing = false;
+    if (error !== undefined && state.failed === undefined) state.failed = describe(error);
+    reply(message, state.failed);
+    drain(state);
+  };
+  const next = () => {
+    if (state.failed !== undefined) return finish(undefined);
+    if (written >= bytes.byteLength) return finish(undefined);
     const length = Math.min(bytes.byteLength - written, MAX_WRITE_BYTES);
-    written += writeSync(state.fd, bytes, written, length);
-  }
-  state.hash.update(bytes);
+    write(state.fd, bytes, written, length, null, (error, count) => {
+      if (error) return finish(error);
+      written += count;
+      next();
+    });
+  };
+  next();
 }
 
 parentPort.on('message', (message) => {
   const state = states.get(message.id);
   switch (message.op) {
     case 'open':
-      states.set(message.id, { hash: createHash('sha256'), checkpoint: undefined, fd: -1, failed: undefined });
+      states.set(message.id, {
+        hash: createHash('sha256'),
+        checkpoint: undefined,
+        fd: -1,
+        failed: undefined,
+        queue: [],
+        writing: false,
+      });
       return;
     case 'begin':
       if (state === undefined) return;
@@ -54,20 +85,13 @@ parentPort.on('message', (message) => {
       state.fd = message.fd;
       state.failed = undefined;
       return;
-    case 'write': {
-      let error;
-      if (state === undefined) error = { message: 'unknown upload state' };
-      else if (state.failed !== undefined) error = state.failed;
-      else {
-        try {
-          write(state, new Uint8Array(message.buffer, 0, message.length));
-        } catch (cause) {
-          error = state.failed = describe(cause);
-        }
-      }
-      parentPort.postMessage({ req: message.req, buffer: message.buffer, error }, [message.buffer]);
+    case 'write':
+      if (state === undefined) return reply(message, { message: 'unknown upload state' });
+      // hashed now, in the order the bytes came; written by the thread pool meanwhile (both only read them)
+      state.hash.update(new Uint8Array(message.buffer, 0, message.length));
+      state.queue.push(message);
+      drain(state);
       return;
-    }
     case 'rollback':
       if (state !== undefined && state.checkpoint !== undefined) state.hash = state.checkpoint.copy();
       return;
