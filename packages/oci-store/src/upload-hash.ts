@@ -65,11 +65,12 @@ export function inThreadUploadHash(hash: Hash = createHash('sha256')): UploadHas
 }
 
 /**
- * Batches (1 MiB each) an append may have in the worker thread before `add` waits: one, while the next fills
- * (as the in-thread coalescer), so an upload holds two buffers at most, 32 MiB for 16 uploads. The thread is
- * shared, so with several uploads it stays busy anyway.
+ * Batches (1 MiB each) of one append in the worker thread at most. After posting a batch, `add` waits until the
+ * one before it is done, and only then takes a buffer for the next: so the thread always has the next batch
+ * queued when it finishes one (no idle gap per MiB), and an upload holds two buffers at most, as with the
+ * in-thread coalescer (32 MiB for 16 uploads).
  */
-const MAX_BATCHES_IN_FLIGHT = 1;
+const MAX_BATCHES_IN_FLIGHT = 2;
 
 /** Hashing and writing in `thread`; the writer must expose its descriptor (`DriverWriter.fd`). */
 export function workerUploadHash(thread: UploadWorkerThread): UploadHash {
@@ -84,21 +85,20 @@ export function workerUploadHash(thread: UploadWorkerThread): UploadHash {
       const fd = writer.fd;
       if (fd === undefined) throw new Error('an upload worker needs a writer with a file descriptor');
       thread.post({ op: 'begin', id, fd });
-      let batch = standaloneChunk();
+      /** The batch being filled; taken from the pool when the first byte arrives for it. */
+      let batch: Buffer | undefined;
       let filled = 0;
       const inFlight: Array<Promise<void>> = [];
-      let batchReturned = false;
-      /** The batch being filled goes back to the pool once, when the append ends either way. */
       const returnBatch = (): void => {
-        if (!batchReturned) recycleChunk(batch);
-        batchReturned = true;
+        if (batch !== undefined) recycleChunk(batch);
+        batch = undefined;
       };
 
       async function send(): Promise<void> {
-        if (filled === 0) return;
+        if (batch === undefined || filled === 0) return;
         const memory = batch.buffer as ArrayBuffer;
         const length = filled;
-        batch = standaloneChunk();
+        batch = undefined;
         filled = 0;
         const done = thread.request({ op: 'write', id, buffer: memory, length }, [memory]).then((reply) => {
           if (reply.buffer !== undefined) recycleTransferredChunk(reply.buffer);
@@ -109,13 +109,14 @@ export function workerUploadHash(thread: UploadWorkerThread): UploadHash {
         // awaited in order below; until then a rejection must not count as unhandled
         done.catch(() => undefined);
         inFlight.push(done);
-        if (inFlight.length > MAX_BATCHES_IN_FLIGHT) await inFlight.shift();
+        while (inFlight.length >= MAX_BATCHES_IN_FLIGHT) await inFlight.shift();
       }
 
       return {
         async add(chunk) {
           let offset = 0;
           while (offset < chunk.byteLength) {
+            batch ??= standaloneChunk();
             const take = Math.min(chunk.byteLength - offset, CHUNK_SIZE - filled);
             batch.set(chunk.subarray(offset, offset + take), filled);
             filled += take;

@@ -36,7 +36,14 @@ export class UploadWorkerThread {
   private exited = false;
 
   constructor() {
-    this.worker = new Worker(UPLOAD_WORKER_SOURCE, { eval: true, name: 'zot-upload' });
+    this.worker = new Worker(UPLOAD_WORKER_SOURCE, {
+      eval: true,
+      name: 'zot-upload',
+      // the thread's heap holds only small objects (a hash state per upload, message envelopes); V8's default
+      // young generation would grow to tens of MiB of RSS for them. Exceeding these ends the thread: handled as
+      // a crash (uploads re-hash on the main thread), not a process failure.
+      resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 },
+    });
     // an idle worker does not keep the process alive; one with requests in flight does (see request)
     this.worker.unref();
     this.worker.on('message', (reply: UploadWorkerReply) => {
