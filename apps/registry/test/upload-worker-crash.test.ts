@@ -66,9 +66,9 @@ describe('upload worker thread crash during a push', () => {
     const status = await fetch(location);
     expect(status.status).toBe(204);
     expect(status.headers.get('range')).toBe(`0-${first.length - 1}`);
-    expect((await fetch(`${registry.url}/v2/crash/app/blobs/${sha256(content)}`, { method: 'HEAD' })).status).toBe(
-      404,
-    );
+    expect(
+      (await fetch(`${registry.url}/v2/crash/app/blobs/${sha256(content)}`, { method: 'HEAD' })).status,
+    ).toBe(404);
 
     // the client retries the chunk; the session's hash is rebuilt from the file and the blob comes out right
     const retried = await fetch(location, {
@@ -80,9 +80,12 @@ describe('upload worker thread crash during a push', () => {
       },
     });
     expect(retried.status).toBe(202);
-    const finished = await fetch(`${location}${location.includes('?') ? '&' : '?'}digest=${sha256(content)}`, {
-      method: 'PUT',
-    });
+    const finished = await fetch(
+      `${location}${location.includes('?') ? '&' : '?'}digest=${sha256(content)}`,
+      {
+        method: 'PUT',
+      },
+    );
     expect(finished.status).toBe(201);
     const pulled = Buffer.from(
       await (await fetch(`${registry.url}/v2/crash/app/blobs/${sha256(content)}`)).arrayBuffer(),

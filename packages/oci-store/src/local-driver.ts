@@ -178,8 +178,7 @@ export function createLocalDriver(options: LocalDriverOptions): StorageDriver {
       await rename(temporary, filePath);
       if (durable) await syncDirectory(directory);
     },
-    writer: (path, writerOptions) =>
-      openWriter(path, writerOptions?.append ?? false, writerOptions?.size),
+    writer: (path, writerOptions) => openWriter(path, writerOptions?.append ?? false, writerOptions?.size),
     list,
     async move(sourcePath, destinationPath) {
       const destination = full(destinationPath);

@@ -11,9 +11,9 @@ import { ManifestBodyCache } from './manifest-body-cache.js';
 import type { ManifestSummary } from './manifest-parse.js';
 import { emptyIndex, writeIndex } from './oci-index.js';
 import type { StorageDriver } from './storage-driver.js';
+import type { Digest, RepositoryStore } from './store-types.js';
 import type { UploadHash } from './upload-hash.js';
 import type { UploadWorkerPool } from './upload-worker-pool.js';
-import type { Digest, RepositoryStore } from './store-types.js';
 
 export interface UploadState {
   /** sha256 of every byte received so far, kept so finish needs no second read (here or in a worker thread). */

@@ -20,8 +20,8 @@ import { scrubRepositoryImages } from './scrub-images.js';
 import type { StorageDriver } from './storage-driver.js';
 import { createStoreContext, type StoreContext } from './store-context.js';
 import type { CatalogPage, ScrubReport, Store } from './store-types.js';
-import { sharedUploadWorkerPool } from './upload-worker-pool.js';
 import { paginate } from './tag-store.js';
+import { sharedUploadWorkerPool } from './upload-worker-pool.js';
 
 export interface StoreRootOptions {
   rootDirectory: string;

@@ -26,7 +26,11 @@ async function* unevenPieces(content: Buffer, seed: number): AsyncIterable<Uint8
 }
 
 /** Pieces of `content`, running `midway` once after `after` bytes have been handed over. */
-async function* piecesWith(content: Buffer, after: number, midway: () => Promise<void>): AsyncIterable<Uint8Array> {
+async function* piecesWith(
+  content: Buffer,
+  after: number,
+  midway: () => Promise<void>,
+): AsyncIterable<Uint8Array> {
   for (let offset = 0; offset < content.byteLength; offset += 65_536) {
     if (offset >= after && offset - 65_536 < after) await midway();
     yield content.subarray(offset, offset + 65_536);
@@ -61,9 +65,13 @@ describe('uploads through worker threads (local disk)', () => {
         const cuts = [0, 1_234_567, 2_500_001, blob.size];
         for (let part = 0; part < 3; part++) {
           const slice = blob.content.subarray(cuts[part], cuts[part + 1]);
-          const status = await repository.uploads.append(uploadSessionId, unevenPieces(slice, index * 7 + part), {
-            offset: cuts[part] as number,
-          });
+          const status = await repository.uploads.append(
+            uploadSessionId,
+            unevenPieces(slice, index * 7 + part),
+            {
+              offset: cuts[part] as number,
+            },
+          );
           expect(status.offset).toBe(cuts[part + 1]);
         }
         expect(await repository.uploads.finish(uploadSessionId, blob.digest)).toEqual({
