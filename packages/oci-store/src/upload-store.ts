@@ -15,6 +15,13 @@ import { UploadWorkerLostError } from './upload-worker-pool.js';
 
 type Body = AsyncIterable<Uint8Array> | Readable;
 
+/**
+ * A session whose first request brings all of it (Content-Length) up to this size hashes on the main thread: for
+ * 1 MiB layers the worker thread's round trips (batch, digest) made pushes up to 25% slower and dearer in CPU
+ * (docs/performance.md, "Fourth round"), while 100 MiB layers gained from it.
+ */
+export const SMALL_UPLOAD_BYTES = 4 * 1024 * 1024;
+
 /** The lock every step of one upload session holds; GC takes it too before removing an abandoned one. */
 export function uploadSessionLockKey(repository: string, uploadSessionId: string): string {
   return `upload:${repository}/${uploadSessionId}`;
@@ -119,6 +126,16 @@ export function createUploadStore(context: StoreContext, repository: string): Up
         throw new OciError('RANGE_INVALID', { detail: { offset: options.offset, expected: size } });
       }
       const state = await stateOf(uploadSessionId, path, size, modifiedAt);
+      if (
+        state.size === 0 &&
+        state.hash.thread === 'worker' &&
+        options.expectedLength !== undefined &&
+        options.expectedLength <= SMALL_UPLOAD_BYTES
+      ) {
+        // a whole small blob in one request: the thread's two round trips cost it more than hashing here
+        state.hash.release();
+        state.hash = inThreadUploadHash();
+      }
       // `size` was read just now under the session lock: the driver need not stat the file again
       const writer = await driver.writer(path, { append: true, size });
       const appender = state.hash.appender(writer);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoundRepositoryStore } from '../src/repository-store.js';
 import { CHUNK_SIZE } from '../src/storage-driver.js';
 import type { Store } from '../src/store-types.js';
-import { uploadStateKey } from '../src/upload-store.js';
+import { SMALL_UPLOAD_BYTES, uploadStateKey } from '../src/upload-store.js';
 import { terminateUploadWorkers } from '../src/upload-worker-pool.js';
 import { blobOf, makeTestStore, ociErrorWith, readAll } from './fixtures.js';
 
@@ -170,6 +170,22 @@ describe('uploads through worker threads (local disk)', () => {
     await repository.uploads.append(uploadSessionId, unevenPieces(blob.content, 9));
     await terminateUploadWorkers();
     expect((await repository.uploads.finish(uploadSessionId, blob.digest)).size).toBe(blob.size);
+  });
+
+  it('a small blob sent whole in one request hashes on the main thread, a larger one in a thread', async () => {
+    const repository = repositoryOf('small/app');
+    for (const [size, thread] of [
+      [SMALL_UPLOAD_BYTES, 'main'],
+      [SMALL_UPLOAD_BYTES + 1, 'worker'],
+    ] as const) {
+      const blob = blobOf(randomBytes(size));
+      const { uploadSessionId } = await repository.uploads.start();
+      await repository.uploads.append(uploadSessionId, unevenPieces(blob.content, 11), {
+        expectedLength: blob.size,
+      });
+      expect(threadOf(repository, uploadSessionId)).toBe(thread);
+      expect((await repository.uploads.finish(uploadSessionId, blob.digest)).size).toBe(blob.size);
+    }
   });
 
   it('uploads hash on the main thread when the store has no worker threads', async () => {
