@@ -2,10 +2,12 @@
 // HTTP server: the request gets a spec error (500, {"errors":[...]}) instead of hanging, nothing becomes
 // visible, and the client can carry on with the same session (its hash is rebuilt from the file).
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
 import { terminateUploadWorkers } from '@zot-ts/oci-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256, startTestRegistry, type TestRegistry } from './helpers.js';
+import { sha256, startTestRegistry, type TestRegistry, until } from './helpers.js';
 
 const MiB = 1024 * 1024;
 
@@ -24,6 +26,8 @@ describe('upload worker thread crash during a push', () => {
     const started = await fetch(`${registry.url}/v2/crash/app/blobs/uploads/`, { method: 'POST' });
     expect(started.status).toBe(202);
     const location = new URL(started.headers.get('location') ?? '', registry.url).toString();
+    const sessionId = new URL(location).pathname.split('/').pop() ?? '';
+    const uploadFile = join(registry.directory, 'data', 'crash', 'app', '.uploads', sessionId);
     const patched = await fetch(location, {
       method: 'PATCH',
       body: first,
@@ -51,7 +55,11 @@ describe('upload worker thread crash during a push', () => {
       request.on('error', reject);
       void (async () => {
         for (let offset = 0; offset < rest.length && !request.destroyed; offset += 256 * 1024) {
-          if (offset === 2 * MiB) await terminateUploadWorkers();
+          if (offset === 2 * MiB) {
+            // once the server is writing this PATCH's bytes (its append has begun in the thread)
+            await until(async () => (statSync(uploadFile).size > first.length ? true : undefined), 10_000);
+            await terminateUploadWorkers();
+          }
           request.write(rest.subarray(offset, offset + 256 * 1024));
           await new Promise((done) => setImmediate(done));
         }

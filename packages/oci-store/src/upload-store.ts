@@ -18,7 +18,7 @@ type Body = AsyncIterable<Uint8Array> | Readable;
 /**
  * A session whose first request brings all of it (Content-Length) up to this size hashes on the main thread: for
  * 1 MiB layers the worker thread's round trips (batch, digest) made pushes up to 25% slower and dearer in CPU
- * (docs/performance.md, "Fourth round"), while 100 MiB layers gained from it.
+ * (docs/performance.md, "Fourth round"), while 100 MiB layers gained from it. Such sessions start no thread.
  */
 export const SMALL_UPLOAD_BYTES = 4 * 1024 * 1024;
 
@@ -95,6 +95,25 @@ export function createUploadStore(context: StoreContext, repository: string): Up
     }
   }
 
+  /**
+   * An upload thread when the driver hands out descriptors (local disk) and threads are configured, unless the
+   * first request brings the whole blob and it is small. `empty` must be an empty hash (it is replaced).
+   */
+  function hashFor(
+    empty: UploadHash,
+    fd: number | undefined,
+    expectedLength: number | undefined,
+  ): UploadHash {
+    const small = expectedLength !== undefined && expectedLength <= SMALL_UPLOAD_BYTES;
+    const threads = context.uploadWorkers;
+    const wanted = fd !== undefined && threads !== undefined && !small ? 'worker' : 'main';
+    if (empty.thread === wanted) return empty;
+    empty.release();
+    return wanted === 'worker' && threads !== undefined
+      ? workerUploadHash(threads.assign())
+      : inThreadUploadHash();
+  }
+
   const withSession = <T>(uploadSessionId: string, work: () => Promise<T>): Promise<T> =>
     context.locks.withKeyLock(uploadSessionLockKey(repository, uploadSessionId), work);
 
@@ -102,14 +121,10 @@ export function createUploadStore(context: StoreContext, repository: string): Up
     await initRepository(context, repository);
     const uploadSessionId = randomUUID();
     const writer = await driver.writer(layout.uploadPath(repository, uploadSessionId));
-    // a driver that hands out descriptors (local disk) lets a worker thread hash and write the bytes
-    const hash: UploadHash =
-      writer.fd !== undefined && context.uploadWorkers !== undefined
-        ? workerUploadHash(context.uploadWorkers.assign())
-        : inThreadUploadHash();
     await writer.commit();
     const startedAt = new Date();
-    context.uploads.set(stateKey(uploadSessionId), { hash, size: 0, startedAt });
+    // where the bytes are hashed is decided by the first append (hashFor), when their size may be known
+    context.uploads.set(stateKey(uploadSessionId), { hash: inThreadUploadHash(), size: 0, startedAt });
     events.emit({ type: 'uploadStarted', repository, uploadSessionId });
     return { uploadSessionId, offset: 0, startedAt };
   }
@@ -126,18 +141,10 @@ export function createUploadStore(context: StoreContext, repository: string): Up
         throw new OciError('RANGE_INVALID', { detail: { offset: options.offset, expected: size } });
       }
       const state = await stateOf(uploadSessionId, path, size, modifiedAt);
-      if (
-        state.size === 0 &&
-        state.hash.thread === 'worker' &&
-        options.expectedLength !== undefined &&
-        options.expectedLength <= SMALL_UPLOAD_BYTES
-      ) {
-        // a whole small blob in one request: the thread's two round trips cost it more than hashing here
-        state.hash.release();
-        state.hash = inThreadUploadHash();
-      }
       // `size` was read just now under the session lock: the driver need not stat the file again
       const writer = await driver.writer(path, { append: true, size });
+      // nothing hashed yet: the empty hash may move to where this session's bytes are best hashed
+      if (state.size === 0) state.hash = hashFor(state.hash, writer.fd, options.expectedLength);
       const appender = state.hash.appender(writer);
       let received = 0;
       try {
