@@ -30,8 +30,8 @@ interface CellResult {
   seconds: number;
   bytes: number;
   latencies: number[];
-  /** CPU seconds the server spent on the cell. */
-  cpu?: { user: number; system: number };
+  /** CPU seconds the server spent on the cell; `main`: its main thread alone (the first process's). */
+  cpu?: { user: number; system: number; main: number };
   /** What the server wrote during the cell (/proc/<pid>/io): bytes passed to write calls, calls, bytes sent to disk. */
   io?: IoCounters;
 }
@@ -91,13 +91,19 @@ function ioOf(pid: number): IoCounters {
 /** Runs a cell and adds the server's CPU time for it. */
 async function measured(pid: number, cell: () => Promise<CellResult>): Promise<CellResult> {
   const before = cpuSecondsOf(pid);
+  const mainBefore = mainThreadSecondsOf(pid);
   const ioBefore = ioOf(pid);
   const result = await cell();
   const after = cpuSecondsOf(pid);
+  const mainAfter = mainThreadSecondsOf(pid);
   const ioAfter = ioOf(pid);
   return {
     ...result,
-    cpu: { user: after.user - before.user, system: after.system - before.system },
+    cpu: {
+      user: after.user - before.user,
+      system: after.system - before.system,
+      main: mainAfter - mainBefore,
+    },
     io: {
       wchar: ioAfter.wchar - ioBefore.wchar,
       syscw: ioAfter.syscw - ioBefore.syscw,
@@ -143,6 +149,16 @@ function cpuSecondsOf(pid: number): { user: number; system: number } {
   return total;
 }
 
+/**
+ * CPU seconds of the server's main thread (its JavaScript event loop: the thread that limits one process), from
+ * /proc/<pid>/task/<pid>/stat. Threads (libuv pool, V8 helpers, upload workers) are in cpuSecondsOf only.
+ */
+function mainThreadSecondsOf(pid: number): number {
+  if (pid === 0) return 0;
+  const fields = safeRead(`/proc/${pid}/task/${pid}/stat`).split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
+}
+
 function row(label: string, result: CellResult, rss: number): string {
   const mbps = result.bytes / MiB / result.seconds;
   return [
@@ -155,7 +171,7 @@ function row(label: string, result: CellResult, rss: number): string {
     ...(result.cpu === undefined
       ? []
       : [
-          `server CPU ${(result.cpu.user + result.cpu.system).toFixed(2).padStart(6)} s (system ${result.cpu.system.toFixed(2)} s)`,
+          `server CPU ${(result.cpu.user + result.cpu.system).toFixed(2).padStart(6)} s (system ${result.cpu.system.toFixed(2)} s, main thread ${result.cpu.main.toFixed(2)} s)`,
         ]),
     ...(result.io === undefined
       ? []

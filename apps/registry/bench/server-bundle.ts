@@ -42,18 +42,18 @@ export async function bundleRegistry(directory: string): Promise<string> {
     join(directory, 'schema.graphql'),
   );
   const lmdb = realpathSync(resolve(import.meta.dirname, '../../../packages/metadb/node_modules/lmdb'));
-  // the UI feature finds apps/ui/dist through its package name (ui-files.ts): linked the same way
-  const ui = realpathSync(resolve(import.meta.dirname, '../../ui'));
+  mkdirSync(join(directory, 'node_modules'), { recursive: true });
+  linkOnce(lmdb, join(directory, 'node_modules', 'lmdb'));
+  // the UI feature finds apps/ui/dist through its workspace package (ui-files.ts): linked the same way
   mkdirSync(join(directory, 'node_modules', '@zot-ts'), { recursive: true });
-  for (const [target, link] of [
-    [lmdb, join(directory, 'node_modules', 'lmdb')],
-    [ui, join(directory, 'node_modules', '@zot-ts', 'ui')],
-  ] as const) {
-    try {
-      symlinkSync(target, link, 'dir');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-  }
+  linkOnce(resolve(import.meta.dirname, '../../ui'), join(directory, 'node_modules', '@zot-ts', 'ui'));
   return outfile;
+}
+
+function linkOnce(target: string, path: string): void {
+  try {
+    symlinkSync(target, path, 'dir');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }

@@ -90,7 +90,18 @@ export async function storeOptionsOf(config: ZotConfig): Promise<Parameters<type
   };
   const subPaths: Record<string, ReturnType<typeof rootOf>> = {};
   for (const [prefix, sub] of Object.entries(storage.subPaths ?? {})) subPaths[prefix] = rootOf(sub);
-  return { ...rootOf(storage), subPaths };
+  return { ...rootOf(storage), subPaths, ...uploadWorkersOf(process.env) };
+}
+
+/**
+ * ZOT_UPLOAD_WORKERS: upload worker threads per process (0: hash uploads on the main thread), for benchmarks
+ * and machines where the default (oci-store's DEFAULT_UPLOAD_WORKERS) does not fit; zot has no such setting.
+ */
+function uploadWorkersOf(env: NodeJS.ProcessEnv): { uploadWorkers?: number } {
+  const count = Number(env.ZOT_UPLOAD_WORKERS ?? '');
+  return env.ZOT_UPLOAD_WORKERS !== undefined && Number.isInteger(count) && count >= 0 && count <= 8
+    ? { uploadWorkers: count }
+    : {};
 }
 
 /** hono/cors options from http.allowOrigin: comma-separated origins, unset means "*" (zot). */

@@ -31,6 +31,14 @@ export function recycleChunk(chunk: Uint8Array): void {
   if (free.length < maxFreeBuffers) free.push(buffer);
 }
 
+/**
+ * Takes back the memory of a buffer that was transferred to a worker thread and back (upload-hash.ts): a
+ * transfer detaches the buffer on the way out, so what returns is new memory to this thread, adopted as free.
+ */
+export function recycleTransferredChunk(memory: ArrayBuffer): void {
+  if (memory.byteLength === CHUNK_SIZE && free.length < maxFreeBuffers) free.push(Buffer.from(memory));
+}
+
 /** Free buffers now in the pool (tests). */
 export function pooledChunkCount(): number {
   return free.length;

@@ -88,6 +88,12 @@ export {
   isDriverNotFound,
   type StorageDriver,
 } from './storage-driver.js';
-export { type CreateStoreOptions, createStore, type StoreRootOptions } from './store.js';
+export {
+  type CreateStoreOptions,
+  createStore,
+  DEFAULT_UPLOAD_WORKERS,
+  type StoreRootOptions,
+} from './store.js';
 export type * from './store-types.js';
 export { assertTag, isTag } from './tag.js';
+export { terminateUploadWorkers } from './upload-worker-pool.js';

@@ -57,10 +57,10 @@ export function createLocalDriver(options: LocalDriverOptions): StorageDriver {
     return join(root, path);
   };
 
-  async function openWriter(path: string, append: boolean): Promise<DriverWriter> {
+  async function openWriter(path: string, append: boolean, knownSize?: number): Promise<DriverWriter> {
     const filePath = full(path);
     const handle = await inDirectory(dirname(filePath), () => open(filePath, append ? 'a' : 'w'));
-    const initialSize = append ? (await handle.stat()).size : 0;
+    const initialSize = append ? (knownSize ?? (await handle.stat()).size) : 0;
     let size = initialSize;
     let closed = false;
     const close = async (): Promise<void> => {
@@ -73,6 +73,7 @@ export function createLocalDriver(options: LocalDriverOptions): StorageDriver {
       get size() {
         return size;
       },
+      fd: handle.fd,
       async write(chunk) {
         await writeFully(handle, chunk);
         size += chunk.byteLength;
@@ -177,7 +178,7 @@ export function createLocalDriver(options: LocalDriverOptions): StorageDriver {
       await rename(temporary, filePath);
       if (durable) await syncDirectory(directory);
     },
-    writer: (path, writerOptions) => openWriter(path, writerOptions?.append ?? false),
+    writer: (path, writerOptions) => openWriter(path, writerOptions?.append ?? false, writerOptions?.size),
     list,
     async move(sourcePath, destinationPath) {
       const destination = full(destinationPath);

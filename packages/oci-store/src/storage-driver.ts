@@ -29,6 +29,12 @@ export interface DriverEntry {
 export interface DriverWriter {
   /** Bytes in the file so far (including what was there before, in append mode). */
   readonly size: number;
+  /**
+   * Local disk only: the open file descriptor (opened for append when the writer appends). An upload worker
+   * thread writes to it directly instead of `write` (upload-hash.ts), while the writer is open; `commit` and
+   * `cancel` still act on the whole file, and must wait until those writes are done. `size` does not count them.
+   */
+  readonly fd?: number;
   /** The caller may reuse `chunk`'s memory once the promise settles (a driver keeping it must copy). */
   write(chunk: Uint8Array): Promise<void>;
   /**
@@ -51,8 +57,12 @@ export interface StorageDriver {
   getContent(path: string): Promise<Uint8Array | undefined>;
   /** Atomically replaces a small file: readers see the old or the new content, never a torn one. */
   putContent(path: string, content: Uint8Array | string): Promise<void>;
-  /** Opens a writer; `append` continues an existing file (resumable uploads). Parent dirs are created. */
-  writer(path: string, options?: { append?: boolean }): Promise<DriverWriter>;
+  /**
+   * Opens a writer; `append` continues an existing file (resumable uploads). Parent dirs are created.
+   * `size`: with `append`, the file's size the caller has just read under a lock that keeps other writers
+   * out (spares the driver a second look; `cancel` cuts back to it).
+   */
+  writer(path: string, options?: { append?: boolean; size?: number }): Promise<DriverWriter>;
   /** Children of a directory, or [] when it does not exist. */
   list(path: string): Promise<DriverEntry[]>;
   /** Atomic rename (replaces the destination); throws DriverNotFoundError when the source is absent. */

@@ -1,7 +1,6 @@
 // What every store of one storage root shares: the driver, locks, events, the dedupe locator, upload
 // hash states and the manifest summary cache. One context per root directory (the default store and
 // each subPath store).
-import type { Hash } from 'node:crypto';
 import { type BlobLocator, createBlobLocator } from './blob-locator.js';
 import type { EventHub } from './events.js';
 import { BlobTouches } from './gc/blob-touches.js';
@@ -13,10 +12,12 @@ import type { ManifestSummary } from './manifest-parse.js';
 import { emptyIndex, writeIndex } from './oci-index.js';
 import type { StorageDriver } from './storage-driver.js';
 import type { Digest, RepositoryStore } from './store-types.js';
+import type { UploadHash } from './upload-hash.js';
+import type { UploadWorkerPool } from './upload-worker-pool.js';
 
 export interface UploadState {
-  /** sha256 of every byte received so far, kept so finish needs no second read. */
-  hash: Hash;
+  /** sha256 of every byte received so far, kept so finish needs no second read (here or in a worker thread). */
+  hash: UploadHash;
   size: number;
   startedAt: Date;
 }
@@ -30,6 +31,8 @@ export interface StoreContext {
   readonly locator: BlobLocator;
   /** Keyed by `<repository>/<uploadSessionId>`. Lost on restart; rebuilt by re-hashing the partial file once. */
   readonly uploads: Map<string, UploadState>;
+  /** Threads that hash and write upload bytes (local disk); absent: uploads hash on the main thread. */
+  readonly uploadWorkers?: UploadWorkerPool;
   readonly summaries: SummaryCache;
   /** Manifest bodies read before, valid until the next blob deletion under this root. */
   readonly manifestBodies: ManifestBodyCache;
@@ -74,6 +77,7 @@ export function createStoreContext(options: {
   counters?: { blobDeletions: GenerationCounter; catalogGeneration: GenerationCounter };
   /** Shared with other processes on this root (`SharedBlobTouches`); in-process by default. */
   blobTouches?: BlobTouches;
+  uploadWorkers?: UploadWorkerPool;
 }): StoreContext {
   const { counters: shared, blobTouches, ...rest } = options;
   const counters = shared ?? {

@@ -21,6 +21,7 @@ import type { StorageDriver } from './storage-driver.js';
 import { createStoreContext, type StoreContext } from './store-context.js';
 import type { CatalogPage, ScrubReport, Store } from './store-types.js';
 import { paginate } from './tag-store.js';
+import { sharedUploadWorkerPool } from './upload-worker-pool.js';
 
 export interface StoreRootOptions {
   rootDirectory: string;
@@ -57,7 +58,20 @@ export interface CreateStoreOptions extends StoreRootOptions {
    * every process sees the others' writes. Local roots only.
    */
   crossProcess?: boolean;
+  /**
+   * Worker threads that hash and write blob upload bytes on local roots, shared by every store of the process
+   * (upload-worker-pool.ts; docs/performance.md, "Fourth round"). 0: uploads hash on the main thread. Default
+   * DEFAULT_UPLOAD_WORKERS.
+   */
+  uploadWorkers?: number;
 }
+
+/**
+ * Upload worker threads by default. Two, from the figures of docs/performance.md ("Fourth round"): one thread
+ * cut the main thread's CPU as much but pushed 100 MiB layers 20-25% slower at 4 and 16 concurrent uploads on
+ * the 2-core machine (every upload waits whenever that one thread is not scheduled); two were level or faster.
+ */
+export const DEFAULT_UPLOAD_WORKERS = 2;
 
 const GENERATIONS_DIR = '.zot-ts-generations';
 
@@ -72,6 +86,9 @@ export function createStore(options: CreateStoreOptions): Store {
   const maxManifestSize = options.maxManifestSize ?? 4 * 1024 * 1024;
   const catalogCache = createCatalogCache();
 
+  const uploadWorkerCount = options.uploadWorkers ?? DEFAULT_UPLOAD_WORKERS;
+  const uploadWorkers = uploadWorkerCount > 0 ? sharedUploadWorkerPool(uploadWorkerCount) : undefined;
+
   const makeContext = (root: StoreRootOptions): StoreContext =>
     createStoreContext({
       driver:
@@ -82,6 +99,7 @@ export function createStore(options: CreateStoreOptions): Store {
       maxManifestSize,
       repositoryOf: (name) => repositoryIn(name),
       ...(root.locator === undefined ? {} : { locator: root.locator }),
+      ...(uploadWorkers === undefined ? {} : { uploadWorkers }),
       ...(crossProcess && root.driver === undefined
         ? {
             counters: {

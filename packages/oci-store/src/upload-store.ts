@@ -1,6 +1,7 @@
 // Blob uploads (distribution-spec, "Pushing blobs"): a session is a file under .uploads/, appended in
-// place while an incremental sha256 runs in memory. After a restart the state is rebuilt by re-hashing
-// the partial file once, so uploads resume. A failed chunk is cut back off: nothing on disk changes.
+// place while an incremental sha256 runs in memory (on the local disk in an upload worker thread, which also
+// writes the bytes: upload-hash.ts). After a restart, or when that thread died, the state is rebuilt by
+// re-hashing the partial file once, so uploads resume. A failed chunk is cut back off: nothing on disk changes.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { hashFile, placeBlob } from './blob-placement.js';
@@ -9,9 +10,17 @@ import { OciError } from './errors.js';
 import { isUploadSessionId, layout } from './layout.js';
 import { initRepository, type StoreContext, type UploadState } from './store-context.js';
 import type { BlobInfo, Digest, UploadStatus, UploadStore } from './store-types.js';
-import { createWriteCoalescer } from './write-coalescer.js';
+import { inThreadUploadHash, type UploadHash, workerUploadHash } from './upload-hash.js';
+import { UploadWorkerLostError } from './upload-worker-pool.js';
 
 type Body = AsyncIterable<Uint8Array> | Readable;
+
+/**
+ * A session whose first request brings all of it (Content-Length) up to this size hashes on the main thread: for
+ * 1 MiB layers the worker thread's round trips (batch, digest) made pushes up to 25% slower and dearer in CPU
+ * (docs/performance.md, "Fourth round"), while 100 MiB layers gained from it. Such sessions start no thread.
+ */
+export const SMALL_UPLOAD_BYTES = 4 * 1024 * 1024;
 
 /** The lock every step of one upload session holds; GC takes it too before removing an abandoned one. */
 export function uploadSessionLockKey(repository: string, uploadSessionId: string): string {
@@ -21,6 +30,13 @@ export function uploadSessionLockKey(repository: string, uploadSessionId: string
 /** The key of a session's in-memory hash state in `context.uploads`. */
 export function uploadStateKey(repository: string, uploadSessionId: string): string {
   return `${repository}/${uploadSessionId}`;
+}
+
+/** Drops a session's hash state (finished, cancelled, swept), in its worker thread too. */
+export function forgetUploadState(context: StoreContext, repository: string, uploadSessionId: string): void {
+  const key = uploadStateKey(repository, uploadSessionId);
+  context.uploads.get(key)?.hash.release();
+  context.uploads.delete(key);
 }
 
 export function createUploadStore(context: StoreContext, repository: string): UploadStore {
@@ -50,12 +66,52 @@ export function createUploadStore(context: StoreContext, repository: string): Up
     modifiedAt: Date,
   ): Promise<UploadState> {
     const known = context.uploads.get(stateKey(uploadSessionId));
-    if (known && known.size === size) return known;
+    if (known && known.size === size && known.hash.usable) return known;
+    known?.hash.release();
     const hash = createHash('sha256');
     for await (const chunk of await driver.reader(path)) hash.update(chunk as Buffer);
-    const rebuilt: UploadState = { hash, size, startedAt: known?.startedAt ?? modifiedAt };
+    // the rest of this session hashes on this thread (rare: a restart, a dead worker, another process's session)
+    const rebuilt: UploadState = {
+      hash: inThreadUploadHash(hash),
+      size,
+      startedAt: known?.startedAt ?? modifiedAt,
+    };
     context.uploads.set(stateKey(uploadSessionId), rebuilt);
     return rebuilt;
+  }
+
+  /** The session's sha256; a worker thread that dies meanwhile costs one re-hash of the file here. */
+  async function sessionDigest(
+    uploadSessionId: string,
+    path: string,
+    size: number,
+    modifiedAt: Date,
+  ): Promise<string> {
+    try {
+      return await (await stateOf(uploadSessionId, path, size, modifiedAt)).hash.digest();
+    } catch (error) {
+      if (!(error instanceof UploadWorkerLostError)) throw error;
+      return (await stateOf(uploadSessionId, path, size, modifiedAt)).hash.digest();
+    }
+  }
+
+  /**
+   * An upload thread when the driver hands out descriptors (local disk) and threads are configured, unless the
+   * first request brings the whole blob and it is small. `empty` must be an empty hash (it is replaced).
+   */
+  function hashFor(
+    empty: UploadHash,
+    fd: number | undefined,
+    expectedLength: number | undefined,
+  ): UploadHash {
+    const small = expectedLength !== undefined && expectedLength <= SMALL_UPLOAD_BYTES;
+    const threads = context.uploadWorkers;
+    const wanted = fd !== undefined && threads !== undefined && !small ? 'worker' : 'main';
+    if (empty.thread === wanted) return empty;
+    empty.release();
+    return wanted === 'worker' && threads !== undefined
+      ? workerUploadHash(threads.assign())
+      : inThreadUploadHash();
   }
 
   const withSession = <T>(uploadSessionId: string, work: () => Promise<T>): Promise<T> =>
@@ -67,7 +123,8 @@ export function createUploadStore(context: StoreContext, repository: string): Up
     const writer = await driver.writer(layout.uploadPath(repository, uploadSessionId));
     await writer.commit();
     const startedAt = new Date();
-    context.uploads.set(stateKey(uploadSessionId), { hash: createHash('sha256'), size: 0, startedAt });
+    // where the bytes are hashed is decided by the first append (hashFor), when their size may be known
+    context.uploads.set(stateKey(uploadSessionId), { hash: inThreadUploadHash(), size: 0, startedAt });
     events.emit({ type: 'uploadStarted', repository, uploadSessionId });
     return { uploadSessionId, offset: 0, startedAt };
   }
@@ -84,10 +141,11 @@ export function createUploadStore(context: StoreContext, repository: string): Up
         throw new OciError('RANGE_INVALID', { detail: { offset: options.offset, expected: size } });
       }
       const state = await stateOf(uploadSessionId, path, size, modifiedAt);
-      const hashBefore = state.hash.copy();
-      const writer = await driver.writer(path, { append: true });
-      // the socket hands 64 KiB pieces; one write per 1 MiB is markedly faster (STACK.md)
-      const coalescer = createWriteCoalescer((chunk) => writer.write(chunk));
+      // `size` was read just now under the session lock: the driver need not stat the file again
+      const writer = await driver.writer(path, { append: true, size });
+      // nothing hashed yet: the empty hash may move to where this session's bytes are best hashed
+      if (state.size === 0) state.hash = hashFor(state.hash, writer.fd, options.expectedLength);
+      const appender = state.hash.appender(writer);
       let received = 0;
       try {
         for await (const piece of body) {
@@ -102,10 +160,9 @@ export function createUploadStore(context: StoreContext, repository: string): Up
               detail: { expectedLength: options.expectedLength, received },
             });
           }
-          state.hash.update(chunk);
-          await coalescer.add(chunk);
+          await appender.add(chunk);
         }
-        await coalescer.finish();
+        await appender.finish();
         options.signal?.throwIfAborted();
         if (options.expectedLength !== undefined && received !== options.expectedLength) {
           throw new OciError('SIZE_INVALID', {
@@ -114,10 +171,9 @@ export function createUploadStore(context: StoreContext, repository: string): Up
         }
         await writer.commit();
       } catch (error) {
-        // a write still in flight would land after the cut: let it finish first
-        await coalescer.settle();
+        // a write still in flight would land after the cut: let it finish first (the hash rolls back too)
+        await appender.abort();
         await writer.cancel();
-        state.hash = hashBefore;
         throw error;
       }
       state.size = size + received;
@@ -137,7 +193,7 @@ export function createUploadStore(context: StoreContext, repository: string): Up
       const { path, size, modifiedAt } = await locate(uploadSessionId);
       const actualHex =
         algorithm === 'sha256'
-          ? (await stateOf(uploadSessionId, path, size, modifiedAt)).hash.copy().digest('hex')
+          ? await sessionDigest(uploadSessionId, path, size, modifiedAt)
           : await hashFile(context, path, algorithm);
       if (actualHex !== hex) {
         throw new OciError('DIGEST_INVALID', {
@@ -145,7 +201,7 @@ export function createUploadStore(context: StoreContext, repository: string): Up
         });
       }
       const { deduped } = await placeBlob(context, repository, path, digest);
-      context.uploads.delete(stateKey(uploadSessionId));
+      forgetUploadState(context, repository, uploadSessionId);
       return { size, deduped };
     });
     events.emit({ type: 'uploadFinished', repository, uploadSessionId, digest, size: info.size });
@@ -157,7 +213,7 @@ export function createUploadStore(context: StoreContext, repository: string): Up
     await withSession(uploadSessionId, async () => {
       const { path } = await locate(uploadSessionId);
       await driver.delete(path);
-      context.uploads.delete(stateKey(uploadSessionId));
+      forgetUploadState(context, repository, uploadSessionId);
     });
     events.emit({ type: 'uploadCancelled', repository, uploadSessionId });
   }

@@ -4,7 +4,7 @@
 import { digestOfBlobFile, layout, UPLOADS_DIR } from '../layout.js';
 import type { StoreContext } from '../store-context.js';
 import type { Digest } from '../store-types.js';
-import { uploadSessionLockKey, uploadStateKey } from '../upload-store.js';
+import { forgetUploadState, uploadSessionLockKey } from '../upload-store.js';
 import { isOlderThan } from './blob-age.js';
 import type { GcDecision } from './gc-types.js';
 
@@ -67,7 +67,7 @@ export async function sweepUploads(input: SweepInput): Promise<void> {
       if (!old || !(await context.driver.stat(path))) return;
       if (!input.dryRun) {
         await context.driver.delete(path);
-        context.uploads.delete(uploadStateKey(repository, entry.name));
+        forgetUploadState(context, repository, entry.name);
         context.events.emit({ type: 'uploadCancelled', repository, uploadSessionId: entry.name });
       }
       input.decide({ kind: 'upload', size, reason: `abandoned upload ${entry.name}` });
