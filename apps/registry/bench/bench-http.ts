@@ -1,5 +1,6 @@
 // The bench's HTTP client: one keep-alive agent, requests whose response bodies are counted (kept only when
-// small), and the blob push every registry supports.
+// small), and the blob and image pushes every registry supports.
+import { createHash, randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 
 export const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -73,4 +74,40 @@ export async function pushBlob(
 export function expectStatus(result: HttpResult, status: number, what: string): void {
   if (result.status !== status)
     throw new Error(`${what}: HTTP ${result.status} ${result.text.slice(0, 200)}`);
+}
+
+const sha = (data: Buffer | string) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+
+/** One image: `layerSizes` random layers, a config unique to the image, an OCI manifest; returns blob bytes. */
+export async function pushImage(
+  base: string,
+  repository: string,
+  tag: string,
+  layerSizes: number[],
+): Promise<number> {
+  const descriptors = [];
+  let bytes = 0;
+  for (const size of layerSizes) {
+    const layer = randomBytes(size);
+    await pushBlob(base, repository, sha(layer), [layer]);
+    descriptors.push({ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha(layer), size });
+    bytes += size;
+  }
+  const config = JSON.stringify({ architecture: 'amd64', os: 'linux', repository, tag });
+  await pushBlob(base, repository, sha(config), [Buffer.from(config)]);
+  const manifest = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: {
+      mediaType: 'application/vnd.oci.image.config.v1+json',
+      digest: sha(config),
+      size: config.length,
+    },
+    layers: descriptors,
+  });
+  const put = await http(base, 'PUT', `/v2/${repository}/manifests/${tag}`, [Buffer.from(manifest)], {
+    'Content-Type': 'application/vnd.oci.image.manifest.v1+json',
+  });
+  expectStatus(put, 201, 'put manifest');
+  return bytes;
 }

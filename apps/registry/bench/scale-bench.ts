@@ -14,7 +14,7 @@
 //   BENCH_S3=1        start a Ceph RGW (../shared/s3-engine) and keep each cell's images in its bucket (a prefix per
 //                     cell), and add the engine's ceiling: 1 MiB PutObjects and manifest-sized GetObjects straight
 //                     to Ceph with the SDK, at the same concurrencies
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +28,7 @@ import {
   startHaproxy,
   startRedis,
 } from '../test/scale-out-fixtures.js';
-import { expectStatus, http, pushBlob } from './bench-http.js';
+import { expectStatus, http, pushImage } from './bench-http.js';
 
 const MiB = 1024 * 1024;
 const instanceCounts = (process.env.BENCH_INSTANCES ?? '1,2,3').split(',').map(Number);
@@ -38,7 +38,6 @@ const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const extraStorage = process.env.BENCH_STORAGE
   ? (JSON.parse(readFileSync(process.env.BENCH_STORAGE, 'utf8')) as Record<string, unknown>)
   : {};
-const sha = (data: Buffer | string) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
@@ -65,27 +64,6 @@ async function cell(total: number, parallel: number, op: (i: number) => Promise<
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   return { perSecond: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-}
-
-async function pushImage(base: string, repository: string, tag: string): Promise<void> {
-  const layer = randomBytes(MiB);
-  const config = JSON.stringify({ architecture: 'amd64', os: 'linux', tag });
-  await pushBlob(base, repository, sha(layer), [layer]);
-  await pushBlob(base, repository, sha(config), [Buffer.from(config)]);
-  const manifest = JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: {
-      mediaType: 'application/vnd.oci.image.config.v1+json',
-      digest: sha(config),
-      size: config.length,
-    },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha(layer), size: layer.length }],
-  });
-  const put = await http(base, 'PUT', `/v2/${repository}/manifests/${tag}`, [Buffer.from(manifest)], {
-    'Content-Type': 'application/vnd.oci.image.manifest.v1+json',
-  });
-  expectStatus(put, 201, 'put manifest');
 }
 
 let engine: S3Engine | undefined;
@@ -126,7 +104,9 @@ async function runCell(label: string, count: number, redisUrl: string | undefine
       ports.map((port) => `127.0.0.1:${port}`),
     );
     const base = haproxy.url;
-    const push = await cell(pushes, concurrency, (i) => pushImage(base, 'bench/app', `t${i}`));
+    const push = await cell(pushes, concurrency, async (i) => {
+      await pushImage(base, 'bench/app', `t${i}`, [MiB]);
+    });
     const get = await cell(gets, concurrency * 2, async (i) => {
       const result = await http(base, 'GET', `/v2/bench/app/manifests/t${i % pushes}`, undefined, {
         Accept: 'application/vnd.oci.image.manifest.v1+json',

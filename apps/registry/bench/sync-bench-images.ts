@@ -1,8 +1,7 @@
 // The image set sync-bench.ts mirrors: `images` images spread over `repos` repositories as tags, each of
 // `layers` distinct random layers (sizes uniform in minKiB-maxKiB) and its own config, pushed with the bench's
 // plain HTTP client; plus big/app:v1, one layer of `onDemandMiB` MiB, for the on-demand pull.
-import { createHash, randomBytes } from 'node:crypto';
-import { expectStatus, http, pushBlob } from './bench-http.js';
+import { http, pushImage } from './bench-http.js';
 
 export interface ImageSetShape {
   images: number;
@@ -15,41 +14,6 @@ export interface ImageSetShape {
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-const sha = (data: Buffer | string) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
-
-/** One image: `layerSizes` random layers, a config unique to the image, an OCI manifest; returns blob bytes. */
-async function pushImage(
-  base: string,
-  repository: string,
-  tag: string,
-  layerSizes: number[],
-): Promise<number> {
-  const descriptors = [];
-  let bytes = 0;
-  for (const size of layerSizes) {
-    const layer = randomBytes(size);
-    await pushBlob(base, repository, sha(layer), [layer]);
-    descriptors.push({ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha(layer), size });
-    bytes += size;
-  }
-  const config = JSON.stringify({ architecture: 'amd64', os: 'linux', repository, tag });
-  await pushBlob(base, repository, sha(config), [Buffer.from(config)]);
-  const manifest = JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: {
-      mediaType: 'application/vnd.oci.image.config.v1+json',
-      digest: sha(config),
-      size: config.length,
-    },
-    layers: descriptors,
-  });
-  const put = await http(base, 'PUT', `/v2/${repository}/manifests/${tag}`, [Buffer.from(manifest)], {
-    'Content-Type': 'application/vnd.oci.image.manifest.v1+json',
-  });
-  expectStatus(put, 201, 'put manifest');
-  return bytes;
-}
 
 /** repository -> tags of the mirrored set. */
 export function imageSet({ images, repos }: ImageSetShape): Map<string, string[]> {
