@@ -2,6 +2,8 @@
 // (SetRepoReference, AddManifestSignature, RemoveRepoReference, DeleteSignature, UpdateStatsOnDownload,
 // ToggleStarRepo). Every write reads, changes and puts back the repository inside one backend transaction and
 // recomputes the derived fields there, so readers never see a tag without its size and platforms.
+
+import type { PullTally } from './pull-batch.js';
 import type { RepoMetaBackend, RepoMetaTx } from './repo-meta-backend.js';
 import {
   deriveRepoFields,
@@ -17,13 +19,7 @@ import {
   removeReferrer,
   removeSignature,
 } from './repo-meta-edits.js';
-import type {
-  ImageMeta,
-  RecordedDownload,
-  RepoMeta,
-  RepoMetaStore,
-  UserPrefsStore,
-} from './repo-meta-types.js';
+import type { ImageMeta, RepoMeta, RepoMetaStore, UserPrefsStore } from './repo-meta-types.js';
 
 /**
  * Image summaries by digest, so that recomputing a repository's derived fields on each push reads no image
@@ -60,12 +56,12 @@ export function createRepoMetaStore(backend: RepoMetaBackend): RepoMetaStore {
     tx.putRepo(repo);
   };
   const changeMarker = backend.changeMarker?.bind(backend);
-  const recordDownloads = (repository: string, downloads: ReadonlyArray<RecordedDownload>) =>
+  const recordDownloads = (repository: string, downloads: ReadonlyMap<string, PullTally>) =>
     backend.write((tx) => {
       const repo = tx.getRepo(repository);
       if (!repo) return;
       let changed = false;
-      for (const { reference, at, count } of downloads) {
+      for (const [reference, { at, count }] of downloads) {
         const digest = isDigestReference(reference) ? reference : repo.tags[reference]?.digest;
         if (!digest) continue;
         let stats = repo.statistics[digest];
@@ -158,7 +154,7 @@ export function createRepoMetaStore(backend: RepoMetaBackend): RepoMetaStore {
     deleteRepoMeta: (repository) => backend.write((tx) => tx.deleteRepo(repository)),
 
     recordDownload: (repository, reference, at, count = 1) =>
-      recordDownloads(repository, [{ reference, at, count }]),
+      recordDownloads(repository, new Map([[reference, { at, count }]])),
     recordDownloads,
 
     updateSignatureTrust: (repository, signedDigest, tool, signature) =>

@@ -2,6 +2,7 @@
 // through the store's events. Modelled on zot's pkg/meta/types (RepoMeta, ImageMeta, ManifestMeta), so the
 // search resolvers can follow zot's logic field for field. Every MetaStore implementation (memory, LMDB,
 // Redis later) runs the shared suite. Records handed out are copies.
+import type { PullTally } from './pull-batch.js';
 
 /** An OCI image manifest or index body, parsed; kept whole as zot keeps `ispec.Manifest` / `ispec.Index`. */
 export type OciJson = Record<string, unknown>;
@@ -129,9 +130,10 @@ export interface RepoMetaStore {
   /** A pull of a tag or digest: counts for the digest it resolves to. Unknown references are ignored.
    * `count` (default 1) lets a caller that batches pulls record several at once; `at` is the latest. */
   recordDownload(repository: string, reference: string, at: Date, count?: number): Promise<void>;
-  /** Several pulls of one repository in one write: a batching caller's flush costs one transaction per
-   *  repository, not one per digest (on a shared store each write rereads and rewrites the RepoMeta). */
-  recordDownloads(repository: string, downloads: ReadonlyArray<RecordedDownload>): Promise<void>;
+  /** Several pulls of one repository in one write, by reference (tag or digest): a batching caller's flush
+   *  costs one transaction per repository, not one per digest (on a shared store each write rereads and
+   *  rewrites the RepoMeta). */
+  recordDownloads(repository: string, downloads: ReadonlyMap<string, PullTally>): Promise<void>;
   /** Stores the trust outcome of a signature's layers after (re)verification. */
   updateSignatureTrust(
     repository: string,
@@ -149,11 +151,4 @@ export interface UserPrefsStore {
   toggleBookmark(username: string, repository: string): Promise<ToggleResult>;
   starredRepositories(username: string): Promise<string[]>;
   bookmarkedRepositories(username: string): Promise<string[]>;
-}
-
-/** Pulls of one reference (tag or digest) to record: how many, and the latest time. */
-export interface RecordedDownload {
-  reference: string;
-  at: Date;
-  count: number;
 }

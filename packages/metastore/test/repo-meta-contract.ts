@@ -228,15 +228,19 @@ export function describeRepoMetaContract(getStore: () => MetaStore): void {
       const store = getStore();
       await store.repos.setRepoReference('app', 'v1', image('a'), push);
       await store.repos.setRepoReference('app', 'v2', image('b'), push);
-      await store.repos.recordDownloads('app', [
-        { reference: 'v1', at: at('2025-03-02T00:00:00Z'), count: 2 },
-        { reference: d('a'), at: at('2025-03-01T00:00:00Z'), count: 1 },
-        { reference: d('b'), at: at('2025-03-03T00:00:00Z'), count: 4 },
-        { reference: 'nope', at: at('2025-03-04T00:00:00Z'), count: 9 },
-      ]);
-      await store.repos.recordDownloads('ghost', [
-        { reference: 'v1', at: at('2025-03-04T00:00:00Z'), count: 1 },
-      ]);
+      await store.repos.recordDownloads(
+        'app',
+        new Map([
+          ['v1', { at: at('2025-03-02T00:00:00Z'), count: 2 }],
+          [d('a'), { at: at('2025-03-01T00:00:00Z'), count: 1 }],
+          [d('b'), { at: at('2025-03-03T00:00:00Z'), count: 4 }],
+          ['nope', { at: at('2025-03-04T00:00:00Z'), count: 9 }],
+        ]),
+      );
+      await store.repos.recordDownloads(
+        'ghost',
+        new Map([['v1', { at: at('2025-03-04T00:00:00Z'), count: 1 }]]),
+      );
       const repo = await store.repos.getRepoMeta('app');
       expect(repo?.statistics[d('a')]?.downloadCount).toBe(3);
       // the latest time wins whatever the order in the batch

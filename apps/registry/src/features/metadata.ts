@@ -145,10 +145,7 @@ export function createMetadataSync(options: {
     settleMs: downloadSettleMs,
     write: async (batch) => {
       for (const [repository, byDigest] of batch) {
-        enqueue(repository, (issue) => {
-          const pulls = [...byDigest].map(([reference, { count, at }]) => ({ reference, at, count }));
-          issue(metaStore.repos.recordDownloads(repository, pulls));
-        });
+        enqueue(repository, (issue) => issue(metaStore.repos.recordDownloads(repository, byDigest)));
       }
     },
   });
