@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cachedIndexView } from './index-cache.js';
 import { createLocalDriver } from './local-driver.js';
 import { createMemoryDriver } from './memory-driver.js';
 import { emptyIndex, readIndex, readIndexView, writeIndex } from './oci-index.js';
@@ -70,6 +71,37 @@ describe('index.json cache', () => {
       expect(view?.byTag('v1')?.digest).toBe(digestA);
       expect(view?.byTag('v2')).toBeUndefined();
     }
+  });
+
+  it('writeIndex > keeps the view of the version it replaced, so readers of either version parse nothing', async () => {
+    const index = emptyIndex();
+    index.manifests.push(tagged(digestA, 'v1'));
+    await writeIndex(driver, 'repo', index);
+    const oldVersion = (await driver.stat('repo/index.json'))?.version;
+    const oldView = await readIndexView(driver, 'repo');
+    index.manifests.push(tagged(digestB, 'v2'));
+    await writeIndex(driver, 'repo', index);
+    const newVersion = (await driver.stat('repo/index.json'))?.version;
+    expect(newVersion).not.toBe(oldVersion);
+    // the version putContent reported is the one a stat gives: the new view is cached under it
+    expect(cachedIndexView(driver, 'repo', newVersion ?? '')?.byTag('v2')?.digest).toBe(digestB);
+    expect(cachedIndexView(driver, 'repo', oldVersion ?? '')).toBe(oldView);
+  });
+
+  it('readIndexView > readers of one new version share one read of the file', async () => {
+    await driver.putContent('repo/index.json', indexText(tagged(digestA, 'v1')));
+    let reads = 0;
+    const counting: StorageDriver = {
+      ...driver,
+      getContent: (path) => {
+        reads += 1;
+        return driver.getContent(path);
+      },
+    };
+    const views = await Promise.all(Array.from({ length: 8 }, () => readIndexView(counting, 'repo')));
+    expect(reads).toBe(1);
+    expect(new Set(views).size).toBe(1);
+    expect(views[0]?.byTag('v1')?.digest).toBe(digestA);
   });
 
   it('byTag > answers the first entry carrying the tag, as a scan of the list does', async () => {

@@ -20,6 +20,14 @@ export interface LocalDriverOptions {
   commit?: boolean;
 }
 
+/**
+ * A file's version for caches keyed by it: an atomic replace (temp + rename) brings a new inode, so even a
+ * same-size rewrite within one mtime tick reads as a new version.
+ */
+function versionOf(info: { ino: number; mtimeMs: number; size: number }): string {
+  return `${info.ino}:${info.mtimeMs}:${info.size}`;
+}
+
 function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null ? (error as { code?: string }).code : undefined;
 }
@@ -130,9 +138,7 @@ export function createLocalDriver(options: LocalDriverOptions): StorageDriver {
           modifiedAt: info.mtime,
           changedAt: info.ctime,
           isDirectory: info.isDirectory(),
-          // an atomic replace (temp + rename) brings a new inode, so even a same-size rewrite within one
-          // mtime tick reads as a new version
-          version: `${info.ino}:${info.mtimeMs}:${info.size}`,
+          version: versionOf(info),
         };
       } catch (error) {
         if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return undefined;
@@ -166,9 +172,12 @@ export function createLocalDriver(options: LocalDriverOptions): StorageDriver {
         `.${filePath.slice(directory.length + 1)}.${randomBytes(6).toString('hex')}.tmp`,
       );
       const handle = await inDirectory(directory, () => open(temporary, 'w'));
+      let version: string;
       try {
         await writeFully(handle, typeof content === 'string' ? Buffer.from(content) : content);
         if (durable) await handle.datasync();
+        // the rename keeps the inode and the mtime: this is the version a stat of the new file gives
+        version = versionOf(await handle.stat());
       } catch (error) {
         await handle.close();
         await rm(temporary, { force: true });
@@ -177,6 +186,7 @@ export function createLocalDriver(options: LocalDriverOptions): StorageDriver {
       await handle.close();
       await rename(temporary, filePath);
       if (durable) await syncDirectory(directory);
+      return version;
     },
     writer: (path, writerOptions) => openWriter(path, writerOptions?.append ?? false, writerOptions?.size),
     list,

@@ -75,6 +75,7 @@ export function createMemoryDriver(): StorageDriver {
     },
     async putContent(path, content) {
       store(check(path), Buffer.from(typeof content === 'string' ? Buffer.from(content) : content));
+      return undefined;
     },
     async writer(path, options): Promise<DriverWriter> {
       check(path);

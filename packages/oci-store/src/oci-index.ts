@@ -6,7 +6,6 @@ import { OciError } from './errors.js';
 import {
   cachedIndexView,
   createIndexView,
-  forgetIndexView,
   type IndexView,
   mutableCopyOf,
   rememberIndexView,
@@ -63,11 +62,36 @@ export async function readIndexView(
     const cached = cachedIndexView(driver, repository, version);
     if (cached !== undefined) return cached;
   }
-  const content = await driver.getContent(path);
+  if (version === undefined) return parseView(driver, repository, '');
+  // readers of one new version share one read and parse (a burst of pulls right after a push)
+  const key = `${repository}\0${version}`;
+  let parsing = parsingByDriver.get(driver)?.get(key);
+  if (parsing === undefined) {
+    let parsings = parsingByDriver.get(driver);
+    if (parsings === undefined) {
+      parsings = new Map();
+      parsingByDriver.set(driver, parsings);
+    }
+    const started = parseView(driver, repository, version).then((view) => {
+      if (view !== undefined) rememberIndexView(driver, repository, view);
+      return view;
+    });
+    parsing = started.finally(() => parsings.delete(key));
+    parsings.set(key, parsing);
+  }
+  return parsing;
+}
+
+const parsingByDriver = new WeakMap<StorageDriver, Map<string, Promise<IndexView | undefined>>>();
+
+async function parseView(
+  driver: StorageDriver,
+  repository: string,
+  version: string,
+): Promise<IndexView | undefined> {
+  const content = await driver.getContent(layout.indexPath(repository));
   if (content === undefined) return undefined;
-  const view = createIndexView(version ?? '', parseIndex(content, repository), content.byteLength);
-  if (version !== undefined) rememberIndexView(driver, repository, view);
-  return view;
+  return createIndexView(version, parseIndex(content, repository), content.byteLength);
 }
 
 /** The index of a repository as a copy the caller may change, or undefined when the repository has none. */
@@ -77,11 +101,11 @@ export async function readIndex(driver: StorageDriver, repository: string): Prom
 }
 
 export async function writeIndex(driver: StorageDriver, repository: string, index: OciIndex): Promise<void> {
-  forgetIndexView(driver, repository);
   const text = JSON.stringify(index);
-  await driver.putContent(layout.indexPath(repository), text);
+  const path = layout.indexPath(repository);
+  // the view of the old version stays: readers that stat-ed before the replace still ask for it
+  const version = (await driver.putContent(path, text)) ?? (await driver.stat(path))?.version;
   // what we just wrote is what the next reader would parse: keep it under the file's new version
-  const version = (await driver.stat(layout.indexPath(repository)))?.version;
   if (version !== undefined)
     rememberIndexView(driver, repository, createIndexView(version, mutableCopyOf(index), text.length));
 }

@@ -55,8 +55,12 @@ export interface StorageDriver {
   reader(path: string, range?: { start: number; end: number }): Promise<Readable>;
   /** Whole content of a small file, or undefined when absent. */
   getContent(path: string): Promise<Uint8Array | undefined>;
-  /** Atomically replaces a small file: readers see the old or the new content, never a torn one. */
-  putContent(path: string, content: Uint8Array | string): Promise<void>;
+  /**
+   * Atomically replaces a small file: readers see the old or the new content, never a torn one. Resolves to
+   * the `version` a `stat` of the new file would give, when the driver learns it while writing (spares the
+   * caller a stat); otherwise to undefined.
+   */
+  putContent(path: string, content: Uint8Array | string): Promise<string | undefined>;
   /**
    * Opens a writer; `append` continues an existing file (resumable uploads). Parent dirs are created.
    * `size`: with `append`, the file's size the caller has just read under a lock that keeps other writers

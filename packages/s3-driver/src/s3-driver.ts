@@ -228,6 +228,8 @@ export function createS3Driver(options: S3DriverOptions): S3Driver {
       // one PUT replaces an object atomically: readers get the old or the new bytes
       const Body = typeof content === 'string' ? Buffer.from(content) : content;
       await client.send(new PutObjectCommand({ Bucket, Key: keyOf(path), Body, ...objectParameters }));
+      // the version also holds LastModified, which a PUT does not return: callers stat
+      return undefined;
     },
     async writer(path, writerOptions) {
       const key = keyOf(path);
