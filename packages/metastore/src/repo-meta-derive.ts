@@ -179,36 +179,54 @@ export function deriveRepoFields(
   repo: RepoMeta,
   summaryOf: (digest: string) => ImageSummary | undefined,
 ): void {
-  const blobs = new Map<string, number>();
-  const platforms = new Map<string, RepoMeta['platforms'][number]>();
-  const vendors = new Set<string>();
+  // Runs on every push over every tag of the repository, so it avoids sorting them: the newest image wins, and
+  // of equally new ones the tag that sorts first (what a scan of the sorted tags keeps).
   let lastUpdated: RepoMeta['lastUpdated'];
   const images = new Map<string, ImageSummary | undefined>();
-  for (const tag of Object.keys(repo.tags).sort()) {
+  for (const tag in repo.tags) {
     const descriptor = repo.tags[tag];
     if (!descriptor) continue;
-    if (!images.has(descriptor.digest)) images.set(descriptor.digest, summaryOf(descriptor.digest));
-    const image = images.get(descriptor.digest);
+    let image = images.get(descriptor.digest);
+    if (image === undefined && !images.has(descriptor.digest)) {
+      image = summaryOf(descriptor.digest);
+      images.set(descriptor.digest, image);
+    }
     if (!image) continue;
     const at = image.createdAt ?? descriptor.taggedAt;
-    if (!lastUpdated || at > lastUpdated.at) {
-      lastUpdated = { tag, digest: image.digest, mediaType: image.mediaType, at };
-    }
+    const newer =
+      !lastUpdated ||
+      at.getTime() > lastUpdated.at.getTime() ||
+      (at.getTime() === lastUpdated.at.getTime() && tag < lastUpdated.tag);
+    if (newer) lastUpdated = { tag, digest: image.digest, mediaType: image.mediaType, at };
   }
+  const counted = new Set<string>();
+  let size = 0;
+  const platforms = new Map<string, RepoMeta['platforms'][number]>();
+  const vendors = new Set<string>();
   for (const image of images.values()) {
     if (!image) continue;
-    for (const [digest, size] of image.blobs) blobs.set(digest, size);
+    for (const [digest, blobSize] of image.blobs) {
+      if (counted.has(digest)) continue;
+      counted.add(digest);
+      size += blobSize;
+    }
     for (const platform of image.platforms) {
-      platforms.set(`${platform.os}/${platform.architecture}/${platform.variant ?? ''}`, platform);
+      const key = `${platform.os}/${platform.architecture}/${platform.variant ?? ''}`;
+      if (!platforms.has(key)) platforms.set(key, platform);
     }
     for (const vendor of image.vendors) vendors.add(vendor);
   }
   if (lastUpdated) repo.lastUpdated = lastUpdated;
   else delete repo.lastUpdated;
-  repo.platforms = [...platforms.values()];
+  // in a fixed order (os, architecture, variant) rather than the order tags happen to be stored in
+  repo.platforms = [...platforms.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, p]) => p);
   repo.vendors = [...vendors].sort();
-  repo.size = [...blobs.values()].reduce((sum, size) => sum + size, 0);
-  repo.downloadCount = Object.values(repo.statistics).reduce((sum, stats) => sum + stats.downloadCount, 0);
+  repo.size = size;
+  let downloads = 0;
+  for (const digest in repo.statistics) downloads += repo.statistics[digest]?.downloadCount ?? 0;
+  repo.downloadCount = downloads;
 }
 
 export function emptyRepoMeta(name: string): RepoMeta {

@@ -58,31 +58,49 @@ export async function readIndexView(
   const info = await driver.stat(path);
   if (info === undefined) return undefined;
   const version = info.isDirectory ? undefined : info.version;
-  if (version !== undefined) {
-    const cached = cachedIndexView(driver, repository, version);
-    if (cached !== undefined) return cached;
-  }
   if (version === undefined) return parseView(driver, repository, '');
+  const cached = cachedIndexView(driver, repository, version);
+  if (cached !== undefined) return cached;
+  const work = inFlightOf(driver);
+  // a version this process is writing right now: its view is cached when the write returns (a manifest PUT
+  // reads the index again right after its rename, and so does the metadata job the PUT starts)
+  const writing = work.writes.get(repository);
+  if (writing !== undefined) {
+    await writing.catch(() => undefined);
+    const written = cachedIndexView(driver, repository, version);
+    if (written !== undefined) return written;
+  }
   // readers of one new version share one read and parse (a burst of pulls right after a push)
   const key = `${repository}\0${version}`;
-  let parsing = parsingByDriver.get(driver)?.get(key);
+  let parsing = work.parses.get(key);
   if (parsing === undefined) {
-    let parsings = parsingByDriver.get(driver);
-    if (parsings === undefined) {
-      parsings = new Map();
-      parsingByDriver.set(driver, parsings);
-    }
-    const started = parseView(driver, repository, version).then((view) => {
-      if (view !== undefined) rememberIndexView(driver, repository, view);
-      return view;
-    });
-    parsing = started.finally(() => parsings.delete(key));
-    parsings.set(key, parsing);
+    parsing = parseView(driver, repository, version)
+      .then((view) => {
+        if (view !== undefined) rememberIndexView(driver, repository, view);
+        return view;
+      })
+      .finally(() => work.parses.delete(key));
+    work.parses.set(key, parsing);
   }
   return parsing;
 }
 
-const parsingByDriver = new WeakMap<StorageDriver, Map<string, Promise<IndexView | undefined>>>();
+/** Index reads and writes under way in this process, per storage driver. */
+interface InFlight {
+  parses: Map<string, Promise<IndexView | undefined>>;
+  writes: Map<string, Promise<void>>;
+}
+
+const inFlightByDriver = new WeakMap<StorageDriver, InFlight>();
+
+function inFlightOf(driver: StorageDriver): InFlight {
+  let work = inFlightByDriver.get(driver);
+  if (work === undefined) {
+    work = { parses: new Map(), writes: new Map() };
+    inFlightByDriver.set(driver, work);
+  }
+  return work;
+}
 
 async function parseView(
   driver: StorageDriver,
@@ -103,11 +121,22 @@ export async function readIndex(driver: StorageDriver, repository: string): Prom
 export async function writeIndex(driver: StorageDriver, repository: string, index: OciIndex): Promise<void> {
   const text = JSON.stringify(index);
   const path = layout.indexPath(repository);
-  // the view of the old version stays: readers that stat-ed before the replace still ask for it
-  const version = (await driver.putContent(path, text)) ?? (await driver.stat(path))?.version;
-  // what we just wrote is what the next reader would parse: keep it under the file's new version
-  if (version !== undefined)
-    rememberIndexView(driver, repository, createIndexView(version, mutableCopyOf(index), text.length));
+  const view = mutableCopyOf(index);
+  const write = (async () => {
+    // the view of the old version stays: readers that stat-ed before the replace still ask for it
+    const version = (await driver.putContent(path, text)) ?? (await driver.stat(path))?.version;
+    // what we just wrote is what the next reader would parse: keep it under the file's new version
+    if (version !== undefined)
+      rememberIndexView(driver, repository, createIndexView(version, view, text.length));
+  })();
+  // writes of one repository are serialised by its lock, so one entry per repository is enough
+  const writes = inFlightOf(driver).writes;
+  writes.set(repository, write);
+  try {
+    await write;
+  } finally {
+    if (writes.get(repository) === write) writes.delete(repository);
+  }
 }
 
 export function findByTag(index: OciIndex, tag: string): Descriptor | undefined {
