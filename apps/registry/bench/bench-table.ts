@@ -12,10 +12,12 @@ interface Cell {
   cpuSeconds: number;
   /** The server main thread's share of it, when the run printed it. */
   mainSeconds: number;
+  /** CPU seconds of the bench client itself for the cell, when the run printed it. */
+  clientSeconds: number;
 }
 
 const linePattern =
-  /^(.+?)\s{2,}([\d.]+) ops\/s\s+([\d.]+) MiB\/s\s+p50\s+[\d.]+ ms\s+p99\s+([\d.]+) ms\s+server RSS\s+\d+ MiB(?:\s+server CPU\s+([\d.]+) s(?: \(system [\d.]+ s(?:, main thread ([\d.]+) s)?\))?)?(?:\s+io .*)?$/;
+  /^(.+?)\s{2,}([\d.]+) ops\/s\s+([\d.]+) MiB\/s\s+p50\s+[\d.]+ ms\s+p99\s+([\d.]+) ms\s+server RSS\s+\d+ MiB(?:\s+server CPU\s+([\d.]+) s(?: \(system [\d.]+ s(?:, main thread ([\d.]+) s)?\))?(?:\s+client CPU ([\d.]+) s)?)?(?:\s+io .*)?$/;
 const rssPattern = /server RSS: start (\d+) MiB, end (\d+) MiB, peak (\d+) MiB/;
 
 /** Cells of one run by label ("pull 100 MiB x16 c=16" loses its op count: runs may differ in it). */
@@ -33,6 +35,7 @@ function cellsOf(path: string): { cells: Map<string, Cell>; startRss: number; pe
         p99Ms: Number(match[4]),
         cpuSeconds: match[5] === undefined ? Number.NaN : Number(match[5]),
         mainSeconds: match[6] === undefined ? Number.NaN : Number(match[6]),
+        clientSeconds: match[7] === undefined ? Number.NaN : Number(match[7]),
       });
     }
     const rss = rssPattern.exec(line);
@@ -74,8 +77,8 @@ const theirs = theirFiles.map(cellsOf);
 const labels = [...(ours[0]?.cells.keys() ?? [])].filter((label) => !label.startsWith('ceiling'));
 
 const rows = [
-  '| cell | unit | ours | distribution | ours / distribution | p99 ms ours / distribution | server CPU s ours / distribution | main thread CPU s ours |',
-  '|---|---|---:|---:|---:|---:|---:|---:|',
+  '| cell | unit | ours | distribution | ours / distribution | p99 ms ours / distribution | server CPU s ours / distribution | main thread CPU s ours | client CPU s ours / distribution |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|',
 ];
 for (const label of labels) {
   const oursCells = ours.flatMap((run) => run.cells.get(label) ?? []);
@@ -83,17 +86,17 @@ for (const label of labels) {
   const a = median(oursCells.map((cell) => figureOf(label, cell)));
   const b = median(theirCells.map((cell) => figureOf(label, cell)));
   const p99 = (cells: Cell[]) => median(cells.map((cell) => cell.p99Ms)).toFixed(0);
-  const cpu = (cells: Cell[], field: 'cpuSeconds' | 'mainSeconds' = 'cpuSeconds') => {
+  const cpu = (cells: Cell[], field: 'cpuSeconds' | 'mainSeconds' | 'clientSeconds' = 'cpuSeconds') => {
     const seconds = median(cells.map((cell) => cell[field]).filter((value) => !Number.isNaN(value)));
     return Number.isNaN(seconds) ? '–' : seconds.toFixed(2);
   };
   rows.push(
-    `| ${label} | ${unitOf(label)} | ${a.toFixed(0)} | ${b.toFixed(0)} | ${(a / b).toFixed(2)} | ${p99(oursCells)} / ${p99(theirCells)} | ${cpu(oursCells)} / ${cpu(theirCells)} | ${cpu(oursCells, 'mainSeconds')} |`,
+    `| ${label} | ${unitOf(label)} | ${a.toFixed(0)} | ${b.toFixed(0)} | ${(a / b).toFixed(2)} | ${p99(oursCells)} / ${p99(theirCells)} | ${cpu(oursCells)} / ${cpu(theirCells)} | ${cpu(oursCells, 'mainSeconds')} | ${cpu(oursCells, 'clientSeconds')} / ${cpu(theirCells, 'clientSeconds')} |`,
   );
 }
 const rss = (runs: typeof ours, field: 'startRss' | 'peakRss') =>
   median(runs.map((run) => run[field])).toFixed(0);
 rows.push(
-  `| server RSS start / peak | MiB | ${rss(ours, 'startRss')} / ${rss(ours, 'peakRss')} | ${rss(theirs, 'startRss')} / ${rss(theirs, 'peakRss')} | | | | |`,
+  `| server RSS start / peak | MiB | ${rss(ours, 'startRss')} / ${rss(ours, 'peakRss')} | ${rss(theirs, 'startRss')} / ${rss(theirs, 'peakRss')} | | | | | |`,
 );
 process.stdout.write(`${rows.join('\n')}\n`);

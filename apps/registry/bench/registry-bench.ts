@@ -30,8 +30,11 @@ interface CellResult {
   seconds: number;
   bytes: number;
   latencies: number[];
-  /** CPU seconds the server spent on the cell; `main`: its main thread alone (the first process's). */
-  cpu?: { user: number; system: number; main: number };
+  /**
+   * CPU seconds the server spent on the cell; `main`: its main thread alone (the first process's); `client`: this
+   * bench process (the client shares the machine's cores with the server, so its cost bounds every cell too).
+   */
+  cpu?: { user: number; system: number; main: number; client: number };
   /** What the server wrote during the cell (/proc/<pid>/io): bytes passed to write calls, calls, bytes sent to disk. */
   io?: IoCounters;
 }
@@ -93,7 +96,9 @@ async function measured(pid: number, cell: () => Promise<CellResult>): Promise<C
   const before = cpuSecondsOf(pid);
   const mainBefore = mainThreadSecondsOf(pid);
   const ioBefore = ioOf(pid);
+  const clientBefore = process.cpuUsage();
   const result = await cell();
+  const client = process.cpuUsage(clientBefore);
   const after = cpuSecondsOf(pid);
   const mainAfter = mainThreadSecondsOf(pid);
   const ioAfter = ioOf(pid);
@@ -103,6 +108,7 @@ async function measured(pid: number, cell: () => Promise<CellResult>): Promise<C
       user: after.user - before.user,
       system: after.system - before.system,
       main: mainAfter - mainBefore,
+      client: (client.user + client.system) / 1e6,
     },
     io: {
       wchar: ioAfter.wchar - ioBefore.wchar,
@@ -171,7 +177,7 @@ function row(label: string, result: CellResult, rss: number): string {
     ...(result.cpu === undefined
       ? []
       : [
-          `server CPU ${(result.cpu.user + result.cpu.system).toFixed(2).padStart(6)} s (system ${result.cpu.system.toFixed(2)} s, main thread ${result.cpu.main.toFixed(2)} s)`,
+          `server CPU ${(result.cpu.user + result.cpu.system).toFixed(2).padStart(6)} s (system ${result.cpu.system.toFixed(2)} s, main thread ${result.cpu.main.toFixed(2)} s)  client CPU ${result.cpu.client.toFixed(2)} s`,
         ]),
     ...(result.io === undefined
       ? []
