@@ -336,29 +336,7 @@ async function main(): Promise<void> {
       print(row(`ceiling read ${sizeMiB} MiB x${ops}`, floor.pull, 0));
     }
     // tags of the first size at the highest concurrency: t0..t<c-1> exist whatever the size filters chose
-    if (!withPulls) return;
-    const lastConcurrency = concurrencies[concurrencies.length - 1] ?? 1;
-    const manifestRepository = `bench/s${sizesMiB[0]}c${lastConcurrency}`;
-    const manifestReads = await measured(server.pid, () =>
-      runPool(4000, 16, async (index) => {
-        const tag = `t${index % lastConcurrency}`;
-        const result = await http(url, 'GET', `/v2/${manifestRepository}/manifests/${tag}`, undefined, {
-          Accept: 'application/vnd.oci.image.manifest.v1+json',
-        });
-        expectStatus(result, 200, 'get manifest');
-        return result.bytes;
-      }),
-    );
-    print(row('manifest GET by tag x4000 c=16', manifestReads, rssOf(server.pid).rss));
-    // the catalog of every repository the pushes made (one per size and concurrency)
-    const catalogReads = await measured(server.pid, () =>
-      runPool(1000, 16, async () => {
-        const result = await http(url, 'GET', '/v2/_catalog');
-        expectStatus(result, 200, 'catalog');
-        return result.bytes;
-      }),
-    );
-    print(row('catalog x1000 c=16', catalogReads, rssOf(server.pid).rss));
+    if (withPulls) await readCells(url, server.pid, print);
     const after = rssOf(server.pid);
     print(
       `# server RSS: start ${(before.rss / MiB).toFixed(0)} MiB, end ${(after.rss / MiB).toFixed(0)} MiB, peak ${(after.peak / MiB).toFixed(0)} MiB` +
@@ -369,6 +347,32 @@ async function main(): Promise<void> {
     agent.destroy();
     rmSync(directory, { recursive: true, force: true });
   }
+}
+
+/** Manifest GETs by tag and catalog reads, after the push and pull cells. */
+async function readCells(url: string, pid: number, print: (line: string) => void): Promise<void> {
+  const lastConcurrency = concurrencies[concurrencies.length - 1] ?? 1;
+  const manifestRepository = `bench/s${sizesMiB[0]}c${lastConcurrency}`;
+  const manifestReads = await measured(pid, () =>
+    runPool(4000, 16, async (index) => {
+      const tag = `t${index % lastConcurrency}`;
+      const result = await http(url, 'GET', `/v2/${manifestRepository}/manifests/${tag}`, undefined, {
+        Accept: 'application/vnd.oci.image.manifest.v1+json',
+      });
+      expectStatus(result, 200, 'get manifest');
+      return result.bytes;
+    }),
+  );
+  print(row('manifest GET by tag x4000 c=16', manifestReads, rssOf(pid).rss));
+  // the catalog of every repository the pushes made (one per size and concurrency)
+  const catalogReads = await measured(pid, () =>
+    runPool(1000, 16, async () => {
+      const result = await http(url, 'GET', '/v2/_catalog');
+      expectStatus(result, 200, 'catalog');
+      return result.bytes;
+    }),
+  );
+  print(row('catalog x1000 c=16', catalogReads, rssOf(pid).rss));
 }
 
 await main();

@@ -72,6 +72,34 @@ export function inThreadUploadHash(hash: Hash = createHash('sha256')): UploadHas
  */
 const MAX_BATCHES_IN_FLIGHT = 2;
 
+/**
+ * Batches (1 MiB) in the worker threads for all uploads of the process at once. Without a cap 16 uploads had up
+ * to 32 MiB there (plus the batch each was filling), and a server pushing 100 MiB layers at c=16 peaked above
+ * 200 MiB of RSS; the disk does not write faster for a longer queue. Only full batches count, and a slot comes
+ * back when a thread has written its batch: a slow client, which holds only the batch it is filling, cannot
+ * take slots from the others. A full batch waiting for a slot stops its upload's socket reads (backpressure).
+ */
+const MAX_BATCHES_IN_THREADS = 12;
+
+/** The count of batches in the threads, and the uploads waiting to post one (first come, first served). */
+const threadBudget = {
+  used: 0,
+  waiting: [] as Array<() => void>,
+  async acquire(): Promise<void> {
+    if (this.used < MAX_BATCHES_IN_THREADS && this.waiting.length === 0) {
+      this.used += 1;
+      return;
+    }
+    // the releaser hands its slot over: `used` stays as it was
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  },
+  release(): void {
+    const next = this.waiting.shift();
+    if (next !== undefined) next();
+    else this.used -= 1;
+  },
+};
+
 /** Hashing and writing in `thread`; the writer must expose its descriptor (`DriverWriter.fd`). */
 export function workerUploadHash(thread: UploadWorkerThread): UploadHash {
   const id = thread.newStateId();
@@ -100,12 +128,16 @@ export function workerUploadHash(thread: UploadWorkerThread): UploadHash {
         const length = filled;
         batch = undefined;
         filled = 0;
-        const done = thread.request({ op: 'write', id, buffer: memory, length }, [memory]).then((reply) => {
-          if (reply.buffer !== undefined) recycleTransferredChunk(reply.buffer);
-          if (reply.error !== undefined) {
-            throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
-          }
-        });
+        await threadBudget.acquire();
+        const done = thread
+          .request({ op: 'write', id, buffer: memory, length }, [memory])
+          .finally(() => threadBudget.release())
+          .then((reply) => {
+            if (reply.buffer !== undefined) recycleTransferredChunk(reply.buffer);
+            if (reply.error !== undefined) {
+              throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
+            }
+          });
         // awaited in order below; until then a rejection must not count as unhandled
         done.catch(() => undefined);
         inFlight.push(done);
