@@ -100,6 +100,11 @@ const threadBudget = {
   },
 };
 
+/** Batches in the threads now, the cap, and the uploads waiting for a slot (tests: a leaked slot would stall every upload). */
+export function uploadBatchesInThreads(): { used: number; max: number; waiting: number } {
+  return { used: threadBudget.used, max: MAX_BATCHES_IN_THREADS, waiting: threadBudget.waiting.length };
+}
+
 /** Hashing and writing in `thread`; the writer must expose its descriptor (`DriverWriter.fd`). */
 export function workerUploadHash(thread: UploadWorkerThread): UploadHash {
   const id = thread.newStateId();

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoundRepositoryStore } from '../src/repository-store.js';
 import { CHUNK_SIZE } from '../src/storage-driver.js';
 import type { Store } from '../src/store-types.js';
+import { uploadBatchesInThreads } from '../src/upload-hash.js';
 import { SMALL_UPLOAD_BYTES, uploadStateKey } from '../src/upload-store.js';
 import { terminateUploadWorkers } from '../src/upload-worker-pool.js';
 import { blobOf, makeTestStore, ociErrorWith, readAll } from './fixtures.js';
@@ -83,6 +84,42 @@ describe('uploads through worker threads (local disk)', () => {
     for (const blob of blobs) {
       expect((await readAll(await repository.blobs.read(blob.digest))).equals(blob.content)).toBe(true);
     }
+  });
+
+  it('keeps at most the process-wide cap of batches in the threads, and every slot comes back', async () => {
+    const repository = repositoryOf('budget/app');
+    const blobs = Array.from({ length: 20 }, () => blobOf(randomBytes(6 * CHUNK_SIZE + 11)));
+    let most = 0;
+    const watched = async function* (content: Buffer): AsyncIterable<Uint8Array> {
+      for await (const piece of unevenPieces(content, content.byteLength)) {
+        most = Math.max(most, uploadBatchesInThreads().used);
+        yield piece;
+      }
+    };
+    await Promise.all(
+      blobs.map(async (blob, index) => {
+        const { uploadSessionId } = await repository.uploads.start();
+        if (index % 5 === 0) {
+          // some appends fail midway: their batches must give their slots back too
+          const controller = new AbortController();
+          await expect(
+            repository.uploads.append(
+              uploadSessionId,
+              piecesWith(blob.content, 3 * CHUNK_SIZE, async () => controller.abort()),
+              { signal: controller.signal },
+            ),
+          ).rejects.toThrow();
+          await repository.uploads.cancel(uploadSessionId);
+          return;
+        }
+        await repository.uploads.append(uploadSessionId, watched(blob.content));
+        expect((await repository.uploads.finish(uploadSessionId, blob.digest)).size).toBe(blob.size);
+      }),
+    );
+    const { used, max, waiting } = uploadBatchesInThreads();
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(max);
+    expect({ used, waiting }).toEqual({ used: 0, waiting: 0 });
   });
 
   it('refuses a wrong digest and leaves no blob', async () => {
