@@ -133,6 +133,12 @@ describe('on-demand sync of a large image', () => {
     }
     // the first MiB came through while the rest is still held upstream
     expect(await tagsOf('big/app')).not.toContain('v1');
+    // a second reader now: the chunks the first one read are dropped already, so it is served from the
+    // store once the copy has stored the blob, and gets every byte all the same
+    const late = fetch(`${mirror.url}/v2/big/app/blobs/${layer.digest}`).then(async (answer) => ({
+      status: answer.status,
+      digest: sha256(Buffer.from(await answer.arrayBuffer())),
+    }));
     gate.release();
     for (;;) {
       const { value, done } = await reader.read();
@@ -140,6 +146,7 @@ describe('on-demand sync of a large image', () => {
       received.push(value);
     }
     expect(sha256(Buffer.concat(received))).toBe(layer.digest);
+    expect(await late).toEqual({ status: 200, digest: layer.digest });
     expect(
       await until(async () => ((await tagsOf('big/app')).includes('v1') ? true : undefined), 10_000),
     ).toBe(true);

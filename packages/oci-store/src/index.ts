@@ -2,7 +2,7 @@
 
 export type { BlobLocator } from './blob-locator.js';
 export { BodyTooLargeError, readBodyWithin, readTextWithin } from './bounded-body.js';
-export { recycleChunk } from './chunk-pool.js';
+export { borrowChunkBuffer, recycleChunk } from './chunk-pool.js';
 export { coordinationDirectoryOf } from './coordination-dir.js';
 export {
   ANNOTATION_REF_NAME,
