@@ -25,7 +25,6 @@ import { composeMetadata } from './features/metadata.js';
 import { composeMetrics } from './features/metrics.js';
 import { repositoryQuotaOf } from './features/quota.js';
 import { composeRateLimit } from './features/ratelimit.js';
-import { createRequestActor } from './features/request-actor.js';
 import { composeScaleOut } from './features/scale-out.js';
 import { composeScrub } from './features/scrub.js';
 import { composeSearch } from './features/search.js';
@@ -175,7 +174,6 @@ export async function composeRegistry(
     store,
     logger,
     metaStore,
-    actor: createRequestActor(),
     scaleOut,
     ...(auditSink === undefined ? {} : { audit: auditSink }),
     ...(extensions.now === undefined ? {} : { now: extensions.now }),
@@ -220,8 +218,6 @@ export async function composeRegistry(
   const app = new Hono<OciApiEnv>();
   for (const feature of features) if (feature.gate !== undefined) app.use('*', feature.gate);
   app.use('*', requestLog(auditSink === undefined ? { logger } : { logger, audit: auditSink }));
-  // entered once per request: store-event observers (events, metadata) read who is pushing from it
-  app.use('*', context.actor.middleware);
   for (const feature of features) if (feature.middleware !== undefined) app.use('*', feature.middleware);
   app.use('*', corsOf(config));
   app.route('/', healthRoutes(health));

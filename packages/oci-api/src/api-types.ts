@@ -11,7 +11,7 @@ import type {
   OnAuthenticated,
 } from './ports.js';
 import type { ApiRouteKind } from './route-path.js';
-import type { Store } from './store-contract.js';
+import type { Store, StoreActor } from './store-contract.js';
 
 export interface OciApiLimits {
   /** Largest manifest body accepted; larger gets 413 SIZE_TOO_LARGE. Default 4 MiB (distribution-spec SHOULD accept 4 MiB). */
@@ -59,6 +59,8 @@ export interface ManifestPush {
   /** The Content-Type (else the body's mediaType). */
   mediaType: string;
   content: Uint8Array;
+  /** Who pushes (the authenticated user, the client's address). */
+  actor: StoreActor;
 }
 
 /** Throws an OciError (MANIFEST_INVALID, ...) to refuse the push; resolves to let it through. */
@@ -137,6 +139,8 @@ export interface OciApiVariables {
   responseBytes: number;
   /** Status of a response this API wrote itself; for the request log. */
   responseStatus: number;
+  /** True once this API reported the request to its observer (so a middleware does not count it again). */
+  observedByApi: boolean;
 }
 
 export interface OciApiEnv {

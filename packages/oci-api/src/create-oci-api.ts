@@ -112,6 +112,7 @@ export function createOciApi(options: OciApiOptions): Hono<OciApiEnv> {
     } catch (error) {
       response = renderError(c, resolved, error);
     }
+    c.set('observedByApi', true);
     resolved.observer?.({
       type: 'request',
       method: c.req.method,

@@ -7,6 +7,7 @@ import { OciHttpError } from './error-status.js';
 import { readLimitedBody } from './http-io.js';
 import { classifyReference, isDigest, isTag } from './reference.js';
 import {
+  actorOf,
   locations,
   type MethodTable,
   type RouteContext,
@@ -138,6 +139,7 @@ async function putManifest(ctx: RouteContext, route: RouteOf<'manifest'>): Promi
     tags,
     mediaType,
     content,
+    actor: actorOf(ctx.c),
   });
   const result = await manifests.put(
     route.reference,

@@ -1,11 +1,11 @@
 // What every route handler receives: the Hono context, resolved options, the repository, and the access check.
 import type { Context } from 'hono';
-import type { AccessTarget } from './access.js';
+import { type AccessTarget, clientIpOf } from './access.js';
 import type { OciApiEnv, OciApiOptions } from './api-types.js';
 import type { Identity } from './ports.js';
 import { assertDigest } from './reference.js';
 import type { ApiRoute } from './route-path.js';
-import type { RepositoryStore } from './store-contract.js';
+import type { RepositoryStore, StoreActor } from './store-contract.js';
 
 export interface ResolvedLimits {
   maxManifestBytes: number;
@@ -49,7 +49,14 @@ export async function byDigest(
 
 export function repositoryOf(ctx: RouteContext, name: string): RepositoryStore {
   ctx.c.set('repository', name);
-  return ctx.options.store.repository(name);
+  // asked when the store emits an event: by then the handler has authenticated the request
+  return ctx.options.store.repository(name, { actor: () => actorOf(ctx.c) });
+}
+
+/** Who makes this request, for store events: the authenticated user (once known) and the client's address. */
+export function actorOf(c: Context<OciApiEnv>): StoreActor {
+  const user = c.get('identity')?.username;
+  return { ...(user === undefined ? {} : { user }), clientIp: clientIpOf(c) };
 }
 
 /** Where a client finds a blob, manifest or upload session. Relative, as zot answers (the spec allows either). */

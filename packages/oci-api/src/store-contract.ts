@@ -10,6 +10,7 @@ export type {
   OciErrorCode,
   RepositoryStore,
   Store,
+  StoreActor,
   UploadStatus,
 } from '@zot-ts/oci-store';
 export {

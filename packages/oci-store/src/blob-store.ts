@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { linkQuietly, placeBlob } from './blob-placement.js';
 import { parseDigest } from './digest.js';
 import { OciError } from './errors.js';
+import type { EventHub } from './events.js';
 import type { IndexView } from './index-cache.js';
 import { layout } from './layout.js';
 import { assertRepositoryName } from './name.js';
@@ -16,8 +17,12 @@ import type { BlobInfo, BlobStore, ByteRange, Digest } from './store-types.js';
 /** Blob media types derived from one version of a repository's index.json (see mediaTypeOf). */
 const blobMediaTypesByView = new WeakMap<IndexView, Promise<Map<Digest, string>>>();
 
-export function createBlobStore(context: StoreContext, repository: string): BlobStore {
-  const { driver, events } = context;
+export function createBlobStore(
+  context: StoreContext,
+  repository: string,
+  events: EventHub = context.events,
+): BlobStore {
+  const { driver } = context;
 
   async function stat(digest: Digest): Promise<BlobInfo> {
     const info = await driver.stat(layout.blobPath(repository, digest));
@@ -62,7 +67,7 @@ export function createBlobStore(context: StoreContext, repository: string): Blob
     const sourceInfo = await source.blobs.stat(digest).catch(() => undefined);
     if (!sourceInfo) return false;
     if (fromRepository === repository) return true;
-    await initRepository(context, repository);
+    await initRepository(context, repository, events);
     const destination = layout.blobPath(repository, digest);
     // a mounted blob is young for GC, even when it was here already or the link keeps an old mtime
     const alreadyHere = await context.locks.withDigestLock(digest, async () => {

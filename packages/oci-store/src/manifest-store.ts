@@ -4,6 +4,7 @@
 import { cleanDescriptor, tagOfDescriptor } from './descriptor.js';
 import { digestOf } from './digest.js';
 import { OciError } from './errors.js';
+import type { EventHub } from './events.js';
 import { layout } from './layout.js';
 import { parseManifest, requiredDigests } from './manifest-parse.js';
 import {
@@ -21,8 +22,12 @@ import { initRepository, type StoreContext } from './store-context.js';
 import type { Descriptor, ManifestStore, PutManifestResult, StoredManifest } from './store-types.js';
 import { assertTag } from './tag.js';
 
-export function createManifestStore(context: StoreContext, repository: string): ManifestStore {
-  const { driver, events } = context;
+export function createManifestStore(
+  context: StoreContext,
+  repository: string,
+  events: EventHub = context.events,
+): ManifestStore {
+  const { driver } = context;
 
   async function existingIndex(): Promise<OciIndex> {
     const index = await readIndex(driver, repository);
@@ -84,7 +89,7 @@ export function createManifestStore(context: StoreContext, repository: string): 
     const required = requiredDigests(summary, isOptionalLayer);
     const deletionsBeforeCheck = context.blobDeletions;
     await assertBlobsPresent(required);
-    await initRepository(context, repository);
+    await initRepository(context, repository, events);
     const blobPath = layout.blobPath(repository, digest);
     const storeManifestBlob = () =>
       context.locks.withDigestLock(digest, async () => {

@@ -1,12 +1,13 @@
 // One repository's role stores, bound to its storage context.
 import { createBlobStore } from './blob-store.js';
+import type { EventHub } from './events.js';
 import { layout } from './layout.js';
 import { createManifestStore } from './manifest-store.js';
 import { readIndexView } from './oci-index.js';
 import { createReferrersStore } from './referrers-store.js';
 import type { DriverStat } from './storage-driver.js';
 import type { StoreContext } from './store-context.js';
-import type { RepositoryStore } from './store-types.js';
+import type { RepositoryOptions, RepositoryStore } from './store-types.js';
 import { createTagStore } from './tag-store.js';
 import { createUploadStore } from './upload-store.js';
 
@@ -19,13 +20,30 @@ function fingerprintOf(stat: DriverStat): string {
   return stat.version ?? `${stat.size}:${stat.modifiedAt.getTime()}`;
 }
 
-export function createRepositoryStore(context: StoreContext, name: string): BoundRepositoryStore {
+/** The root's event hub, with the request's actor put on every event emitted through it. */
+function eventsWithActor(events: EventHub, actor: RepositoryOptions['actor']): EventHub {
+  if (actor === undefined) return events;
+  return {
+    emit(event) {
+      const who = actor();
+      events.emit(who === undefined ? event : { ...event, actor: who });
+    },
+    subscribe: (observer) => events.subscribe(observer),
+  };
+}
+
+export function createRepositoryStore(
+  context: StoreContext,
+  name: string,
+  options: RepositoryOptions = {},
+): BoundRepositoryStore {
+  const events = eventsWithActor(context.events, options.actor);
   return {
     name,
     context,
-    blobs: createBlobStore(context, name),
-    uploads: createUploadStore(context, name),
-    manifests: createManifestStore(context, name),
+    blobs: createBlobStore(context, name, events),
+    uploads: createUploadStore(context, name, events),
+    manifests: createManifestStore(context, name, events),
     tags: createTagStore(context, name),
     referrers: createReferrersStore(context, name),
     async exists() {

@@ -109,7 +109,11 @@ export function createStoreContext(options: {
 }
 
 /** Creates oci-layout and an empty index.json when missing (zot's InitRepo), under the repository lock. */
-export async function initRepository(context: StoreContext, repository: string): Promise<void> {
+export async function initRepository(
+  context: StoreContext,
+  repository: string,
+  events: EventHub = context.events,
+): Promise<void> {
   const { driver } = context;
   if (await driver.stat(layout.indexPath(repository))) return;
   const created = await context.locks.withRepoLock(repository, async () => {
@@ -123,5 +127,5 @@ export async function initRepository(context: StoreContext, repository: string):
     }
     return false;
   });
-  if (created) context.events.emit({ type: 'repositoryCreated', repository });
+  if (created) events.emit({ type: 'repositoryCreated', repository });
 }

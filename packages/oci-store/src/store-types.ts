@@ -187,7 +187,19 @@ export interface ScrubReport {
 }
 
 /** Events the store emits. Observers (metrics, audit, sync, signature checks) subscribe; the store imports none of them. */
-export type StoreEvent =
+/**
+ * Who made the request that changed the store, as far as the caller knows (events sinks and the metadata
+ * database's pushedBy report it). Absent for changes no request made: GC, retention, sync.
+ */
+export interface StoreActor {
+  user?: string;
+  clientIp?: string;
+}
+
+/** A store event; `actor` when the repository store was opened for a request (`Store.repository`'s `actor`). */
+export type StoreEvent = StoreEventBody & { actor?: StoreActor };
+
+type StoreEventBody =
   | { type: 'blobWritten'; repository: string; digest: Digest; size: number; deduped: boolean }
   | { type: 'blobDeleted'; repository: string; digest: Digest }
   | {
@@ -225,9 +237,17 @@ export type StoreEvent =
 
 export type StoreObserver = (event: StoreEvent) => void;
 
+export interface RepositoryOptions {
+  actor?: () => StoreActor | undefined;
+}
+
 export interface Store {
-  /** Throws NAME_INVALID for a name outside the distribution-spec grammar (and any path traversal attempt). */
-  repository(name: string): RepositoryStore;
+  /**
+   * Throws NAME_INVALID for a name outside the distribution-spec grammar (and any path traversal attempt).
+   * `actor`: asked when this repository store emits an event (so authentication may still run after this
+   * call), and put on the event. Explicit, where an AsyncLocalStorage would tag every promise of the process.
+   */
+  repository(name: string, options?: RepositoryOptions): RepositoryStore;
   /** Sorted, paginated list of repositories that hold at least one manifest or blob. */
   catalog(options?: { n?: number; last?: string }): Promise<CatalogPage>;
   scrub(options?: { signal?: AbortSignal }): Promise<ScrubReport>;

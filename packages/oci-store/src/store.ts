@@ -19,7 +19,7 @@ import { scrubRepositories } from './scrub.js';
 import { scrubRepositoryImages } from './scrub-images.js';
 import type { StorageDriver } from './storage-driver.js';
 import { createStoreContext, type StoreContext } from './store-context.js';
-import type { CatalogPage, ScrubReport, Store } from './store-types.js';
+import type { CatalogPage, RepositoryOptions, ScrubReport, Store } from './store-types.js';
 import { paginate } from './tag-store.js';
 import { sharedUploadWorkerPool } from './upload-worker-pool.js';
 
@@ -142,9 +142,9 @@ export function createStore(options: CreateStoreOptions): Store {
         });
   if (quota !== undefined) events.subscribe(quota.observe);
 
-  function repositoryIn(name: string): BoundRepositoryStore {
+  function repositoryIn(name: string, repositoryOptions?: RepositoryOptions): BoundRepositoryStore {
     assertRepositoryName(name);
-    const repository = createRepositoryStore(contextFor(name), name);
+    const repository = createRepositoryStore(contextFor(name), name, repositoryOptions);
     if (quota === undefined) return repository;
     return { ...repository, manifests: quota.guard(repository.context, name, repository.manifests) };
   }

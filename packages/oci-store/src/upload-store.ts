@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { hashFile, placeBlob } from './blob-placement.js';
 import { parseDigest } from './digest.js';
 import { OciError } from './errors.js';
+import type { EventHub } from './events.js';
 import { isUploadSessionId, layout } from './layout.js';
 import { initRepository, type StoreContext, type UploadState } from './store-context.js';
 import type { BlobInfo, Digest, UploadStatus, UploadStore } from './store-types.js';
@@ -39,8 +40,12 @@ export function forgetUploadState(context: StoreContext, repository: string, upl
   context.uploads.delete(key);
 }
 
-export function createUploadStore(context: StoreContext, repository: string): UploadStore {
-  const { driver, events } = context;
+export function createUploadStore(
+  context: StoreContext,
+  repository: string,
+  events: EventHub = context.events,
+): UploadStore {
+  const { driver } = context;
   const stateKey = (uploadSessionId: string): string => uploadStateKey(repository, uploadSessionId);
 
   function unknown(uploadSessionId: string): OciError {
@@ -118,7 +123,7 @@ export function createUploadStore(context: StoreContext, repository: string): Up
     context.locks.withKeyLock(uploadSessionLockKey(repository, uploadSessionId), work);
 
   async function start(): Promise<UploadStatus> {
-    await initRepository(context, repository);
+    await initRepository(context, repository, events);
     const uploadSessionId = randomUUID();
     const writer = await driver.writer(layout.uploadPath(repository, uploadSessionId));
     await writer.commit();

@@ -82,8 +82,6 @@ export function composeEvents(context: FeatureContext): EventsFeature {
     },
     onDelivered: (sink) => counters?.delivered(sink.name),
   });
-  const { actor } = context;
-
   // Image events read the manifest body back (zot sends it); one chain keeps events in store order.
   let chain: Promise<void> = Promise.resolve();
   const later = (work: () => Promise<void>) => {
@@ -94,7 +92,8 @@ export function composeEvents(context: FeatureContext): EventsFeature {
   const deletedDigests = new Set<string>();
 
   function onStoreEvent(event: StoreEvent): void {
-    const who: EventActor | undefined = actor.current();
+    // the API opens a repository store with the request's actor, which the store puts on its events
+    const who: EventActor | undefined = event.actor;
     switch (event.type) {
       case 'repositoryCreated':
         later(async () => recorder.repositoryCreated(event.repository, who));
@@ -162,17 +161,8 @@ export function composeEvents(context: FeatureContext): EventsFeature {
   const unsubscribe = store.subscribe(onStoreEvent);
   logger.info('events extension enabled', { sinks: settings.sinks.map((s) => `${s.type}:${s.address}`) });
 
-  // For other features (lint): events they report carry the actor of the request being served.
-  const withRequestActor: EventRecorder = {
-    ...recorder,
-    repositoryCreated: (name, who) => recorder.repositoryCreated(name, who ?? actor.current()),
-    imageUpdated: (image, who) => recorder.imageUpdated(image, who ?? actor.current()),
-    imageDeleted: (image, who) => recorder.imageDeleted(image, who ?? actor.current()),
-    imageLintFailed: (image, who) => recorder.imageLintFailed(image, who ?? actor.current()),
-  };
-
   return {
-    recorder: withRequestActor,
+    recorder,
     feature: {
       async close() {
         unsubscribe();

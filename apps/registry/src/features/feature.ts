@@ -10,7 +10,6 @@ import type { Hono, MiddlewareHandler } from 'hono';
 import type { Logger, LogSink } from '../log-sink.js';
 import type { AuthFeature } from './auth.js';
 import type { SignatureTrustSource } from './metadata-trust.js';
-import type { RequestActor } from './request-actor.js';
 import type { ScaleOut } from './scale-out.js';
 
 export interface FeatureContext {
@@ -29,9 +28,6 @@ export interface FeatureContext {
   events?: EventRecorder;
   /** Set by the signatures feature when extensions.trust is on: the metadata feature stores trust from it. */
   signatureTrust?: SignatureTrustSource;
-  /** Who made the request being served, for store-event observers (events, metadata's pushedBy): one
-   * AsyncLocalStorage entered once per request by compose.ts. */
-  actor: RequestActor;
   /** Injected clock for tests (policies, retention). */
   now?: () => Date;
   /** What several instances share through Redis (GC lease, sessions), when configured (scale-out.ts). */

@@ -26,7 +26,7 @@ export function composeLint(context: FeatureContext): Feature {
             mediaType: push.mediaType,
             manifest: Buffer.from(push.content).toString('utf8'),
           },
-          // no actor passed: the events feature's recorder adds the request's own
+          push.actor,
         );
         throw lintRefusal(push, verdict);
       },

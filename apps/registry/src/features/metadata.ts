@@ -38,8 +38,6 @@ export function createMetadataSync(options: {
   now: () => Date;
   /** Downloads are counted in memory and written together after this long (default 1 s): every GET is one. */
   downloadSettleMs?: number;
-  /** Who is pushing, read when the store event is emitted (inside the request): zot's PushedBy. */
-  pushedBy?: () => string | undefined;
 }): MetadataSync {
   const { store, metaStore, logger, now } = options;
   const downloadSettleMs = options.downloadSettleMs ?? 1000;
@@ -82,7 +80,8 @@ export function createMetadataSync(options: {
     switch (event.type) {
       case 'manifestPut': {
         const { repository, digest, tag } = event;
-        const user = options.pushedBy?.();
+        // zot's PushedBy: the user the API put on the event (absent for sync, GC, anonymous pushes)
+        const user = event.actor?.user;
         const push = { at: now(), ...(user === undefined ? {} : { pushedBy: user }) };
         enqueue(repository, async (issue) => {
           const image = await readImageMeta(store.repository(repository), digest, metaStore);
@@ -198,9 +197,7 @@ export async function composeMetadata(
     ...startup,
     durationMs: Math.round(performance.now() - started),
   });
-  // the request's user, as the events feature reads it: the store emits its events inside the request
-  const { actor } = context;
-  const sync = createMetadataSync({ store, metaStore, logger, now, pushedBy: () => actor.current()?.user });
+  const sync = createMetadataSync({ store, metaStore, logger, now });
   const unsubscribe = store.subscribe(sync.onStoreEvent);
   const trust = composeTrust(context, sync, now);
   return {

@@ -3,7 +3,6 @@
 // the middleware keeps the in-flight gauge and counts what oci-api never sees (auth and extension routes,
 // unknown paths), because zot's session middleware counts every request except the metrics scrape
 // (zot pkg/api/session.go: `if path != "/metrics"`).
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RegistryMetrics } from '@zot-ts/gc-metrics';
 import type { OciApiEnv, OciApiEvent, OciApiObserver } from '@zot-ts/oci-api';
 import type { Context, MiddlewareHandler, Next } from 'hono';
@@ -13,11 +12,6 @@ export interface RequestMetrics {
   observer: OciApiObserver;
   /** Mounted before the API routes: in-flight gauge, and counts for requests the observer never reports. */
   middleware: MiddlewareHandler<OciApiEnv>;
-}
-
-/** Per request: whether oci-api reported it, so the middleware does not count it a second time. */
-interface RequestScope {
-  observedByApi: boolean;
 }
 
 /**
@@ -34,16 +28,12 @@ export function createRequestMetrics(
   metrics: RegistryMetrics,
   options: { metricsPath: string },
 ): RequestMetrics {
-  const scopes = new AsyncLocalStorage<RequestScope>();
-
   const observer = function recordApiMetrics(event: OciApiEvent): void {
     if (event.type === 'manifestDownloaded') {
       // zot counts a download per GET of a manifest (pkg/api/routes.go GetManifest)
       metrics.recordDownload(event.repository);
       return;
     }
-    const scope = scopes.getStore();
-    if (scope !== undefined) scope.observedByApi = true;
     const repository = repositoryLabelOf(event);
     metrics.observeRequest({
       method: event.method,
@@ -57,12 +47,12 @@ export function createRequestMetrics(
     if (c.req.path === options.metricsPath) return next();
     const started = performance.now();
     const finished = inFlightTracker(metrics, c);
-    const scope: RequestScope = { observedByApi: false };
     try {
-      await scopes.run(scope, next);
+      await next();
     } finally {
       finished();
-      if (!scope.observedByApi) {
+      // oci-api marks the requests it reported to the observer: those are counted already
+      if (c.get('observedByApi') !== true) {
         metrics.observeRequest({
           method: c.req.method,
           status: c.get('responseStatus') ?? c.res.status,
