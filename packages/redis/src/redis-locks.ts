@@ -15,7 +15,6 @@
 //   check and the file rename are two steps; a holder that stalls longer than the remaining ttl between them can
 //   still write after its lock expired. The ttl (30 s) dwarfs that step (one rename, milliseconds); storage that
 //   offers conditional writes (S3 If-Match) can close it fully by writing with the generation as a precondition.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { createInProcessLocks, type Locks } from '@zot-ts/oci-store';
 import type { Redis } from 'ioredis';
@@ -35,8 +34,9 @@ export interface RedisLocksOptions {
 
 export interface RedisLocks extends Locks {
   /**
-   * Throws LockLostError unless the caller (inside withRepoLock of `repository`) still holds the lock; records
-   * its token as the repository's committed generation.
+   * Throws LockLostError unless this process still holds the lock of `repository` (call it only inside
+   * withRepoLock of `repository`: the check is per process, not per caller); records its token as the
+   * repository's committed generation.
    */
   checkFence(repository: string): Promise<void>;
   /** Stops renewals and the subscription (held locks then expire). */
@@ -76,8 +76,10 @@ export async function createRedisLocks(options: RedisLocksOptions): Promise<Redi
   const maxBackoffMs = options.maxBackoffMs ?? 200;
   const local = createInProcessLocks();
   const instance = randomUUID();
-  // which lock keys (and tokens) the current async context holds, for checkFence
-  const held = new AsyncLocalStorage<Map<string, { token: string; lost: boolean }>>();
+  // the token of each key this process holds, for checkFence: in-process holders of one key take turns
+  // (`local`), so a key has one holder here at a time. Not an AsyncLocalStorage: in Node 20 an active one makes
+  // every promise of the process pay for async-context tracking (about 30% of a manifest GET).
+  const held = new Map<string, { token: string; lost: boolean }>();
   const waiters = new Map<string, Set<() => void>>();
   const channelPrefix = `${prefix}unlock:`;
   await subscriber.psubscribe(`${channelPrefix}*`);
@@ -132,11 +134,11 @@ export async function createRedisLocks(options: RedisLocksOptions): Promise<Redi
         Math.max(50, Math.floor(ttlMs / 3)),
       );
       renewal.unref();
-      const map = new Map(held.getStore() ?? []);
-      map.set(key, state);
+      held.set(key, state);
       try {
-        return await held.run(map, work);
+        return await work();
       } finally {
+        if (held.get(key) === state) held.delete(key);
         clearInterval(renewal);
         await redis.eval(RELEASE, 2, lockKey, `${channelPrefix}${key}`, token).catch(() => undefined);
       }
@@ -149,7 +151,7 @@ export async function createRedisLocks(options: RedisLocksOptions): Promise<Redi
     withDigestLock: (digest, work) => withRedisLock(`digest:${digest}`, work),
     async checkFence(repository) {
       const key = `repo:${repository}`;
-      const state = held.getStore()?.get(key);
+      const state = held.get(key);
       if (state === undefined) throw new LockLostError(`the lock of ${repository} is not held here`);
       const outcome = await redis.eval(
         FENCE,
