@@ -41,6 +41,34 @@ describe('server', () => {
       headers: { Origin: 'https://ui.example', 'Access-Control-Request-Method': 'GET' },
     });
     expect(preflight.status).toBe(204);
+    // a manifest GET writes its bytes straight to the Node response: the headers set before it are kept
+    const config = '{}';
+    const configDigest = sha256(config);
+    await fetch(`${registry.url}/v2/app/blobs/uploads/?digest=${configDigest}`, {
+      method: 'POST',
+      body: config,
+    });
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: 2 },
+      layers: [],
+    });
+    const put = await fetch(`${registry.url}/v2/app/manifests/v1`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' },
+      body: manifest,
+    });
+    expect(put.status).toBe(201);
+    const got = await fetch(`${registry.url}/v2/app/manifests/v1`, {
+      headers: { Origin: 'https://ui.example', Accept: 'application/vnd.oci.image.manifest.v1+json' },
+    });
+    expect(got.status).toBe(200);
+    expect(got.headers.get('access-control-allow-origin')).toBe('https://ui.example');
+    expect(got.headers.get('docker-distribution-api-version')).toBe('registry/2.0');
+    expect(got.headers.get('docker-content-digest')).toBe(sha256(manifest));
+    expect(got.headers.get('content-type')).toBe('application/vnd.oci.image.manifest.v1+json');
+    expect(await got.text()).toBe(manifest);
   });
 
   it('writes one JSON line per request to log.output and one audit line per write to log.audit', async () => {

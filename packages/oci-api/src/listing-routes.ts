@@ -2,7 +2,7 @@
 // the extension discovery endpoint (distribution-spec extensions/_oci.md).
 
 import { isAllowed } from './access.js';
-import { jsonResponse } from './http-io.js';
+import { jsonListing, jsonResponse } from './http-io.js';
 import type { Identity } from './ports.js';
 import {
   byDigest,
@@ -44,12 +44,11 @@ async function listTags(ctx: RouteContext, route: RouteOf<'tags'>): Promise<Resp
   await ctx.access({ action: 'read', repository: route.name });
   const options = pageOptions(ctx);
   // n=0 asks for nothing: answer an empty list without a Link (there is no page to continue from)
-  if (options.n === 0) return jsonResponse(ctx.c, { name: route.name, tags: [] });
+  if (options.n === 0) return jsonListing(ctx.c, { name: route.name, tags: [] });
   const page = await repositoryOf(ctx, route.name).tags.list(options);
-  return jsonResponse(
+  return jsonListing(
     ctx.c,
     { name: page.name, tags: page.tags },
-    200,
     nextLink(`/v2/${route.name}/tags/list`, options.n, page.next),
   );
 }
@@ -72,7 +71,7 @@ async function visibleOf(
 async function listCatalog(ctx: RouteContext): Promise<Response> {
   const identity = await ctx.access({ action: 'read', repository: '' });
   const options = pageOptions(ctx);
-  if (options.n === 0) return jsonResponse(ctx.c, { repositories: [] });
+  if (options.n === 0) return jsonListing(ctx.c, { repositories: [] });
   // zot lists only the repositories the caller may read. Filtering happens before paging, so a page holds n
   // visible names whenever that many exist, and `last` continues after the last name shown.
   const visible: string[] = [];
@@ -98,7 +97,7 @@ async function listCatalog(ctx: RouteContext): Promise<Response> {
     last = page.next;
   }
   const next = more ? visible[visible.length - 1] : undefined;
-  return jsonResponse(ctx.c, { repositories: visible }, 200, nextLink('/v2/_catalog', options.n, next));
+  return jsonListing(ctx.c, { repositories: visible }, nextLink('/v2/_catalog', options.n, next));
 }
 
 async function listReferrers(ctx: RouteContext, route: RouteOf<'referrers'>): Promise<Response> {
@@ -124,7 +123,7 @@ async function listReferrers(ctx: RouteContext, route: RouteOf<'referrers'>): Pr
   }
   const headers: Record<string, string> = { 'Content-Type': imageIndexMediaType };
   if (artifactType !== undefined) headers['OCI-Filters-Applied'] = 'artifactType';
-  return jsonResponse(ctx.c, { schemaVersion: 2, mediaType: imageIndexMediaType, manifests }, 200, headers);
+  return jsonListing(ctx.c, { schemaVersion: 2, mediaType: imageIndexMediaType, manifests }, headers);
 }
 
 async function baseRoute(ctx: RouteContext): Promise<Response> {

@@ -4,7 +4,7 @@
 import { jsonNestsDeeperThan, MAX_JSON_DEPTH, parseJsonWithinDepth } from '@zot-ts/oci-store';
 import { detectsManifestCollision } from './access.js';
 import { OciHttpError } from './error-status.js';
-import { readLimitedBody } from './http-io.js';
+import { readLimitedBody, sendBytes } from './http-io.js';
 import { classifyReference, isDigest, isTag } from './reference.js';
 import {
   actorOf,
@@ -71,7 +71,7 @@ async function readManifest(
     reference: route.reference,
     digest: manifest.digest,
   });
-  return ctx.c.body(manifest.content as Uint8Array<ArrayBuffer>, 200, headers);
+  return sendBytes(ctx.c, 200, headers, manifest.content);
 }
 
 async function tagExists(manifests: ManifestStore, tag: string): Promise<boolean> {
